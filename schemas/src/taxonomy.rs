@@ -1,0 +1,1 @@
+//! taxonomy (owned by the categoriser work)

@@ -1,0 +1,232 @@
+//! Contract checks: each mutation of a valid event is rejected with its stable reason and path.
+
+use serde_json::{json, Value};
+use stf_schemas::event::Event;
+use stf_schemas::reason::Reason;
+use stf_schemas::validate::{decode, MAX_MESSAGE_BYTES};
+
+fn plan() -> Value {
+    json!({
+        "schema": "stf.support_plan.v1",
+        "event_id": "0b0e5b5e-9c1a-4f7e-8a39-6d2f1f3c9a11",
+        "event_type": "plan_agreed",
+        "occurred_at": "2024-03-05T10:15:00Z",
+        "plan_id": "plan-000123",
+        "plan_version": 1,
+        "local_authority": "E08000004",
+        "locality": "OL1",
+        "person": {"age_band": "25-44", "cohort": "new_entrant",
+                   "primary_support_reason": "learning_disability", "ethnicity_group": "white"},
+        "budget": {"annual_gbp": 24500.5, "delivery_mechanism": "direct_payment"},
+        "desired_outcomes": [{"text": "I want a job in a garden centre", "priority": 1}],
+        "planned_support": [{"description": "Job coach 4 hrs/week", "service_type": "employment_support",
+                             "provider_kind": "specialist", "hours_per_week": 4, "annual_cost_gbp": 5200,
+                             "arranged": false}]
+    })
+}
+
+fn service() -> Value {
+    json!({
+        "schema": "stf.provider_service.v1",
+        "event_id": "1b0e5b5e-9c1a-4f7e-8a39-6d2f1f3c9a11",
+        "event_type": "service_listed",
+        "occurred_at": "2024-03-05T10:15:00+01:00",
+        "service_id": "svc-1",
+        "organization_id": "org-1",
+        "organization_name": "Oldham Community Leisure",
+        "provider_kind": "mainstream",
+        "service_name": "Inclusive swimming",
+        "description": "Quiet swimming sessions with changing places",
+        "categories": ["sport_fitness"],
+        "service_types": ["community_activity"],
+        "local_authorities": ["E08000004"],
+        "localities": ["OL1", "OL8"],
+        "capacity": {"unit": "places", "available_per_week": 12},
+        "cost": {"amount_gbp": 4.5, "per": "session"},
+        "accepting_new": true
+    })
+}
+
+/// Applies `edit` to a valid event and checks the rejection's reasons and paths.
+fn check(mut event: Value, edit: impl FnOnce(&mut Value), expected: &[(Reason, &str)]) {
+    edit(&mut event);
+    let bytes = serde_json::to_vec(&event).unwrap();
+    let rejection = decode(&bytes).expect_err("the edit breaks the contract");
+    let got: Vec<(Reason, &str)> = rejection
+        .problems
+        .iter()
+        .map(|p| (p.reason, p.path.as_str()))
+        .collect();
+    assert_eq!(got, expected, "detail: {}", rejection.detail);
+    assert_eq!(rejection.reason, expected[0].0);
+}
+
+#[test]
+fn valid_events_decode() {
+    let e = decode(&serde_json::to_vec(&plan()).unwrap()).unwrap();
+    assert!(matches!(e, Event::SupportPlan(_)));
+    let e = decode(&serde_json::to_vec(&service()).unwrap()).unwrap();
+    assert!(matches!(e, Event::ProviderService(_)));
+}
+
+#[test]
+fn structured_fields_break_with_their_reason() {
+    use Reason::*;
+    check(
+        plan(),
+        |e| e["local_authority"] = json!("E07000001"),
+        &[(UnknownLocalAuthority, "$.local_authority")],
+    );
+    check(
+        plan(),
+        |e| e["locality"] = json!("OL1 1AA"),
+        &[(FullPostcodeInLocality, "$.locality")],
+    );
+    check(
+        plan(),
+        |e| e["locality"] = json!("Oldham"),
+        &[(InvalidLocality, "$.locality")],
+    );
+    check(
+        plan(),
+        |e| e["budget"]["annual_gbp"] = json!(1_000_001),
+        &[(BudgetOutOfRange, "$.budget.annual_gbp")],
+    );
+    check(
+        plan(),
+        |e| e["budget"]["annual_gbp"] = json!(-1),
+        &[(BudgetOutOfRange, "$.budget.annual_gbp")],
+    );
+    check(
+        plan(),
+        |e| e["person"]["age_band"] = json!("17"),
+        &[(InvalidCode, "$.person.age_band")],
+    );
+    check(
+        plan(),
+        |e| e["event_id"] = json!("not-a-uuid"),
+        &[(InvalidEventId, "$.event_id")],
+    );
+    check(
+        plan(),
+        |e| e["plan_id"] = json!("short"),
+        &[(InvalidId, "$.plan_id")],
+    );
+    check(
+        plan(),
+        |e| e["occurred_at"] = json!("5 March 2024"),
+        &[(InvalidTimestamp, "$.occurred_at")],
+    );
+    check(
+        plan(),
+        |e| e["plan_version"] = json!(0),
+        &[(NumberOutOfRange, "$.plan_version")],
+    );
+    check(
+        plan(),
+        |e| e["desired_outcomes"][0]["priority"] = json!(6),
+        &[(NumberOutOfRange, "$.desired_outcomes[0].priority")],
+    );
+    check(
+        plan(),
+        |e| e["desired_outcomes"][0]["text"] = json!(""),
+        &[(TextLength, "$.desired_outcomes[0].text")],
+    );
+    check(
+        plan(),
+        |e| e["planned_support"][0]["annual_cost_gbp"] = json!("5200"),
+        &[(WrongType, "$.planned_support[0].annual_cost_gbp")],
+    );
+    check(
+        plan(),
+        |e| {
+            e["person"].as_object_mut().unwrap().remove("cohort");
+        },
+        &[(MissingField, "$.person.cohort")],
+    );
+    check(
+        plan(),
+        |e| e["name"] = json!("Jo Bloggs"),
+        &[(UnknownField, "$.name")],
+    );
+    check(
+        plan(),
+        |e| e["desired_outcomes"] = json!(vec![json!({"text": "x"}); 31]),
+        &[(ItemCount, "$.desired_outcomes")],
+    );
+    check(
+        plan(),
+        |e| e["event_type"] = json!("plan_closed"),
+        &[(ClosureReasonMissing, "$.closure_reason")],
+    );
+    check(
+        plan(),
+        |e| e["closure_reason"] = json!("died"),
+        &[(ClosureReasonUnexpected, "$.closure_reason")],
+    );
+    check(
+        service(),
+        |e| e["categories"] = json!(["swimming"]),
+        &[(UnknownCategory, "$.categories[0]")],
+    );
+    check(
+        service(),
+        |e| e["local_authorities"] = json!([]),
+        &[(ItemCount, "$.local_authorities")],
+    );
+    check(
+        service(),
+        |e| e["localities"] = json!(["OL1", "ol8 1aa"]),
+        &[(FullPostcodeInLocality, "$.localities[1]")],
+    );
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    use Reason::*;
+    check(
+        plan(),
+        |e| {
+            e["local_authority"] = json!("X");
+            e["budget"]["annual_gbp"] = json!(2e6);
+            e["planned_support"][0]["service_type"] = json!("swimming");
+        },
+        &[
+            (UnknownLocalAuthority, "$.local_authority"),
+            (BudgetOutOfRange, "$.budget.annual_gbp"),
+            (InvalidCode, "$.planned_support[0].service_type"),
+        ],
+    );
+}
+
+#[test]
+fn message_level_breaks() {
+    let reason = |bytes: &[u8]| decode(bytes).unwrap_err().reason;
+    assert_eq!(reason(b"{\"schema\": "), Reason::MalformedJson);
+    assert_eq!(reason(b"\xff\xfe{}"), Reason::InvalidUtf8);
+    assert_eq!(reason(b"[1, 2]"), Reason::NotAnObject);
+    assert_eq!(
+        reason(br#"{"schema": "stf.support_plan.v2"}"#),
+        Reason::UnknownSchema
+    );
+    assert_eq!(reason(br#"{"event_id": "x"}"#), Reason::UnknownSchema);
+    let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    assert_eq!(reason(deep.as_bytes()), Reason::TooDeep);
+    let mut big = plan();
+    big["desired_outcomes"][0]["text"] = json!("a".repeat(MAX_MESSAGE_BYTES));
+    assert_eq!(reason(&serde_json::to_vec(&big).unwrap()), Reason::Oversize);
+}
+
+#[test]
+fn details_never_repeat_the_message() {
+    let mut e = plan();
+    e["locality"] = json!("SW1A 2AA");
+    e["Jo Bloggs 07700 900123"] = json!(1);
+    let r = decode(&serde_json::to_vec(&e).unwrap()).unwrap_err();
+    assert!(!r.detail.contains("SW1A"), "{}", r.detail);
+    assert!(!r.detail.contains("Bloggs"), "{}", r.detail);
+    assert_eq!(
+        r.event_id.as_deref(),
+        Some("0b0e5b5e-9c1a-4f7e-8a39-6d2f1f3c9a11")
+    );
+}
