@@ -1,0 +1,136 @@
+//! Where the tables live, and opening or creating them with the right schema and layout.
+
+use std::path::{Path, PathBuf};
+
+use deltalake::kernel::engine::arrow_conversion::TryIntoKernel;
+use deltalake::kernel::StructType;
+use deltalake::parquet::basic::{Compression, ZstdLevel};
+use deltalake::parquet::file::properties::WriterProperties;
+use deltalake::{DeltaTable, DeltaTableBuilder, DeltaTableError, TableProperty};
+use stf_schemas::tables::Table;
+use url::Url;
+
+use crate::{Error, Result};
+
+/// The store root used when none is given: `./stf-data`.
+pub const DEFAULT_ROOT: &str = "stf-data";
+
+/// Commits between two log checkpoints, so that opening a long-lived table reads one
+/// checkpoint and a few JSON commits instead of thousands.
+const CHECKPOINT_INTERVAL: &str = "20";
+
+/// The store: one Delta table per [`Table`], each in the folder of its name under `root`.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+impl Store {
+    /// Opens the store at `root`, creating the folder if it does not exist.
+    pub fn open(root: impl AsRef<Path>) -> Result<Self> {
+        let root = root.as_ref();
+        std::fs::create_dir_all(root).map_err(|source| Error::Root {
+            path: root.to_owned(),
+            source,
+        })?;
+        let root = root.canonicalize().map_err(|source| Error::Root {
+            path: root.to_owned(),
+            source,
+        })?;
+        Ok(Self { root })
+    }
+
+    /// The store's root folder (absolute).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder of one table.
+    pub fn table_path(&self, table: Table) -> PathBuf {
+        self.root.join(table.name())
+    }
+
+    /// The `file://` URL of one table.
+    pub fn table_url(&self, table: Table) -> Result<Url> {
+        let path = self.table_path(table);
+        Url::from_directory_path(&path).map_err(|()| Error::RootUrl { path })
+    }
+
+    /// Opens a table at its latest version, or `None` if it has never been created.
+    pub async fn load(&self, table: Table) -> Result<Option<DeltaTable>> {
+        let url = self.table_url(table)?;
+        if !self.table_path(table).join("_delta_log").is_dir() {
+            return Ok(None);
+        }
+        match deltalake::open_table(url).await {
+            Ok(t) => Ok(Some(t)),
+            Err(DeltaTableError::NotATable(_)) => Ok(None),
+            Err(e) => Err(Error::delta(table.name(), e)),
+        }
+    }
+
+    /// Opens a table at a given version (time travel).
+    pub async fn load_version(&self, table: Table, version: u64) -> Result<DeltaTable> {
+        let url = self.table_url(table)?;
+        deltalake::open_table_with_version(url, version)
+            .await
+            .map_err(|e| Error::delta(table.name(), e))
+    }
+
+    /// Opens a table, creating it empty (with its schema, partitioning and properties) when it
+    /// does not exist yet. Safe against another process creating it at the same moment.
+    pub async fn load_or_create(&self, table: Table) -> Result<DeltaTable> {
+        if let Some(t) = self.load(table).await? {
+            return Ok(t);
+        }
+        let path = self.table_path(table);
+        std::fs::create_dir_all(&path).map_err(|source| Error::Root {
+            path: path.clone(),
+            source,
+        })?;
+        let schema: StructType =
+            table
+                .schema()
+                .as_ref()
+                .try_into_kernel()
+                .map_err(|e| Error::Schema {
+                    table: table.name(),
+                    detail: e.to_string(),
+                })?;
+        let url = self.table_url(table)?;
+        let empty = DeltaTableBuilder::from_url(url)
+            .and_then(|b| b.build())
+            .map_err(|e| Error::delta(table.name(), e))?;
+        let created = empty
+            .create()
+            .with_table_name(table.name())
+            .with_columns(schema.fields().cloned())
+            .with_partition_columns(table.partition_columns().iter().copied())
+            .with_configuration_property(
+                TableProperty::CheckpointInterval,
+                Some(CHECKPOINT_INTERVAL),
+            )
+            .await;
+        match created {
+            Ok(t) => {
+                tracing::info!(table = table.name(), "Created table.");
+                Ok(t)
+            }
+            // Another process created it between our look and our create.
+            Err(_) if self.table_path(table).join("_delta_log").is_dir() => self
+                .load(table)
+                .await?
+                .ok_or_else(|| Error::RootUrl { path: path.clone() }),
+            Err(e) => Err(Error::delta(table.name(), e)),
+        }
+    }
+}
+
+/// Parquet writer settings for every table: zstd compression.
+pub(crate) fn writer_properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("3 is a valid zstd level"),
+        ))
+        .build()
+}

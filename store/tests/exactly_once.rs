@@ -1,0 +1,158 @@
+//! The store's exactly-once building blocks against a real Delta table on disk.
+
+use std::sync::Arc;
+
+use deltalake::arrow::array::{
+    ArrayRef, Date32Array, Int32Array, Int64Array, RecordBatch, StringArray,
+    TimestampMicrosecondArray,
+};
+use stf_store::{AppTxn, Store, Table};
+
+fn rejected_batch(offsets: std::ops::Range<i64>) -> RecordBatch {
+    let n = offsets.clone().count();
+    let schema = Table::RejectedEvents.schema();
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from(vec![Some("support-plans"); n])),
+        Arc::new(Int32Array::from(vec![Some(0); n])),
+        Arc::new(Int64Array::from_iter(offsets.map(Some))),
+        Arc::new(StringArray::from(vec![None::<&str>; n])),
+        Arc::new(Int64Array::from(vec![None; n])),
+        Arc::new(StringArray::from(vec![None::<&str>; n])),
+        Arc::new(StringArray::from(vec!["malformed_json"; n])),
+        Arc::new(StringArray::from(vec!["not JSON"; n])),
+        Arc::new(
+            TimestampMicrosecondArray::from(vec![1_700_000_000_000_000; n]).with_timezone("UTC"),
+        ),
+        Arc::new(Date32Array::from(vec![19_700; n])),
+    ];
+    RecordBatch::try_new(schema, columns).expect("columns match the schema")
+}
+
+fn txn(version: i64) -> Vec<AppTxn> {
+    vec![AppTxn {
+        app_id: "g-support-plans-0".into(),
+        version,
+    }]
+}
+
+#[tokio::test]
+async fn append_records_the_transaction_in_the_same_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.load(Table::RejectedEvents).await.unwrap().is_none());
+    let table = store.load_or_create(Table::RejectedEvents).await.unwrap();
+    assert_eq!(
+        store
+            .txn_version(&table, Table::RejectedEvents, "g-support-plans-0")
+            .await
+            .unwrap(),
+        None
+    );
+
+    let (table, commit) = store
+        .append(
+            table,
+            Table::RejectedEvents,
+            vec![rejected_batch(0..10)],
+            &txn(9),
+        )
+        .await
+        .unwrap();
+    assert_eq!(commit.rows, 10);
+    assert_eq!(
+        store
+            .txn_version(&table, Table::RejectedEvents, "g-support-plans-0")
+            .await
+            .unwrap(),
+        Some(9)
+    );
+
+    // A fresh reader sees the same position.
+    let reopened = store.load(Table::RejectedEvents).await.unwrap().unwrap();
+    assert_eq!(reopened.version(), table.version());
+    assert_eq!(
+        store
+            .txn_version(&reopened, Table::RejectedEvents, "g-support-plans-0")
+            .await
+            .unwrap(),
+        Some(9)
+    );
+}
+
+#[tokio::test]
+async fn a_stale_writer_loses_the_race_for_the_same_partition() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let base = store.load_or_create(Table::RejectedEvents).await.unwrap();
+    let stale = store.load(Table::RejectedEvents).await.unwrap().unwrap();
+
+    // Writer A commits offsets 0..10 of the partition.
+    store
+        .append(
+            base,
+            Table::RejectedEvents,
+            vec![rejected_batch(0..10)],
+            &txn(9),
+        )
+        .await
+        .unwrap();
+    // Writer B read the table before A committed and now commits the same partition.
+    let err = store
+        .append(
+            stale,
+            Table::RejectedEvents,
+            vec![rejected_batch(0..20)],
+            &txn(19),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.is_concurrent_transaction(), "{err}");
+
+    let now = store.load(Table::RejectedEvents).await.unwrap().unwrap();
+    assert_eq!(
+        store
+            .txn_version(&now, Table::RejectedEvents, "g-support-plans-0")
+            .await
+            .unwrap(),
+        Some(9)
+    );
+}
+
+#[tokio::test]
+async fn writers_of_different_partitions_both_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let a = store.load_or_create(Table::RejectedEvents).await.unwrap();
+    let b = store.load(Table::RejectedEvents).await.unwrap().unwrap();
+    store
+        .append(
+            a,
+            Table::RejectedEvents,
+            vec![rejected_batch(0..5)],
+            &txn(4),
+        )
+        .await
+        .unwrap();
+    let other = vec![AppTxn {
+        app_id: "g-support-plans-1".into(),
+        version: 4,
+    }];
+    let (t, _) = store
+        .append(b, Table::RejectedEvents, vec![rejected_batch(0..5)], &other)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .txn_version(&t, Table::RejectedEvents, "g-support-plans-0")
+            .await
+            .unwrap(),
+        Some(4)
+    );
+    assert_eq!(
+        store
+            .txn_version(&t, Table::RejectedEvents, "g-support-plans-1")
+            .await
+            .unwrap(),
+        Some(4)
+    );
+}
