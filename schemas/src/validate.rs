@@ -38,6 +38,14 @@ pub struct Rejection {
 }
 
 impl Rejection {
+    /// The rejection of a message of `size` bytes, over [`MAX_MESSAGE_BYTES`].
+    pub fn oversize(size: usize) -> Self {
+        Self::single(
+            Reason::Oversize,
+            format!("message has {size} bytes; the limit is {MAX_MESSAGE_BYTES}"),
+        )
+    }
+
     fn single(reason: Reason, detail: impl Into<String>) -> Self {
         let detail = detail.into();
         Self {
@@ -71,13 +79,7 @@ impl Rejection {
 /// Decodes one message: size, UTF-8, JSON, nesting, schema, then every rule of the contract.
 pub fn decode(bytes: &[u8]) -> Result<Event, Rejection> {
     if bytes.len() > MAX_MESSAGE_BYTES {
-        return Err(Rejection::single(
-            Reason::Oversize,
-            format!(
-                "message has {} bytes; the limit is {MAX_MESSAGE_BYTES}",
-                bytes.len()
-            ),
-        ));
+        return Err(Rejection::oversize(bytes.len()));
     }
     if let Err(e) = std::str::from_utf8(bytes) {
         return Err(Rejection::single(

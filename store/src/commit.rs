@@ -2,8 +2,9 @@
 //! transactions (`txn` actions): the exactly-once protocol's building block.
 
 use deltalake::arrow::record_batch::RecordBatch;
-use deltalake::kernel::transaction::CommitProperties;
+use deltalake::kernel::transaction::{CommitBuilder, CommitProperties};
 use deltalake::kernel::Transaction;
+use deltalake::protocol::DeltaOperation;
 use deltalake::protocol::SaveMode;
 use deltalake::DeltaTable;
 use stf_schemas::tables::Table;
@@ -38,12 +39,15 @@ impl Store {
         batches: Vec<RecordBatch>,
         txns: &[AppTxn],
     ) -> Result<(DeltaTable, Commit)> {
-        let rows = batches.iter().map(RecordBatch::num_rows).sum();
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
         let props = CommitProperties::default().with_application_transactions(
             txns.iter()
                 .map(|t| Transaction::new(t.app_id.clone(), t.version))
                 .collect(),
         );
+        if rows == 0 {
+            return self.commit_positions_only(table, which, props, txns).await;
+        }
         let table = table
             .write(batches)
             .with_save_mode(SaveMode::Append)
@@ -54,6 +58,36 @@ impl Store {
             .map_err(|e| classify(which, txns, e))?;
         let version = table.version().unwrap_or(0);
         Ok((table, Commit { version, rows }))
+    }
+
+    /// A commit with no data, only application transactions: moves a table's positions on
+    /// when a batch had nothing for it, so that a restart does not re-read what it skipped.
+    async fn commit_positions_only(
+        &self,
+        mut table: DeltaTable,
+        which: Table,
+        props: CommitProperties,
+        txns: &[AppTxn],
+    ) -> Result<(DeltaTable, Commit)> {
+        let snapshot = table
+            .snapshot()
+            .map_err(|e| Error::delta(which.name(), e))?
+            .clone();
+        let operation = DeltaOperation::Write {
+            mode: SaveMode::Append,
+            partition_by: None,
+            predicate: None,
+        };
+        let finalized = CommitBuilder::from(props)
+            .build(Some(&snapshot), table.log_store(), operation)
+            .await
+            .map_err(|e| classify(which, txns, e))?;
+        let version = finalized.version();
+        table
+            .update_incremental(None)
+            .await
+            .map_err(|e| Error::delta(which.name(), e))?;
+        Ok((table, Commit { version, rows: 0 }))
     }
 
     /// Replaces a table's whole content in one commit (transform's publication).

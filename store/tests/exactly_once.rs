@@ -156,3 +156,31 @@ async fn writers_of_different_partitions_both_commit() {
         Some(4)
     );
 }
+
+#[tokio::test]
+async fn a_commit_without_rows_still_moves_the_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let table = store.load_or_create(Table::RejectedEvents).await.unwrap();
+    let before = table.version();
+    let empty = rejected_batch(0..0);
+    let (table, commit) = store
+        .append(table, Table::RejectedEvents, vec![empty], &txn(41))
+        .await
+        .unwrap();
+    assert_eq!(commit.rows, 0);
+    assert!(table.version() > before);
+    let reopened = store.load(Table::RejectedEvents).await.unwrap().unwrap();
+    assert_eq!(
+        store
+            .txn_version(&reopened, Table::RejectedEvents, "g-support-plans-0")
+            .await
+            .unwrap(),
+        Some(41)
+    );
+    assert_eq!(
+        reopened.get_file_uris().unwrap().count(),
+        0,
+        "no data file for an empty commit"
+    );
+}

@@ -1,0 +1,108 @@
+//! The rows waiting for the next commit, and when to commit them.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use stf_schemas::event::Event;
+use stf_schemas::privacy::Redactions;
+use stf_schemas::tables::Table;
+use stf_schemas::validate::Rejection;
+
+use crate::position::{Origin, StreamId};
+use crate::rows::{PlanEventRow, RejectedRow, ServiceEventRow, SourceColumns};
+
+/// When a batch is committed: whichever limit is reached first.
+#[derive(Debug, Clone, Copy)]
+pub struct FlushPolicy {
+    /// Messages in the batch.
+    pub max_messages: usize,
+    /// Bytes of input messages in the batch.
+    pub max_bytes: usize,
+    /// Age of the oldest message in the batch.
+    pub max_age: Duration,
+}
+
+impl Default for FlushPolicy {
+    /// New data is queryable within about 30 s, and files are tens of MiB, not tiny.
+    fn default() -> Self {
+        Self {
+            max_messages: 100_000,
+            max_bytes: 64 * 1024 * 1024,
+            max_age: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The rows of one pending commit, and the last position of each stream they cover.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub plans: Vec<PlanEventRow>,
+    pub services: Vec<ServiceEventRow>,
+    pub rejected: Vec<RejectedRow>,
+    /// For each stream in the batch: the tables it writes to and its last position.
+    pub streams: BTreeMap<StreamId, (Vec<Table>, i64)>,
+    pub messages: usize,
+    pub bytes: usize,
+    pub redactions: Redactions,
+    started: Option<Instant>,
+}
+
+impl Batch {
+    /// Notes that `origin` of `stream` has been read, whatever became of it.
+    pub fn advance(&mut self, stream: &StreamId, tables: &[Table], origin: &Origin, bytes: usize) {
+        self.started.get_or_insert_with(Instant::now);
+        self.messages += 1;
+        self.bytes += bytes;
+        let entry = self
+            .streams
+            .entry(stream.clone())
+            .or_insert_with(|| (tables.to_vec(), origin.position()));
+        entry.1 = entry.1.max(origin.position());
+    }
+
+    pub fn push_accepted(
+        &mut self,
+        event: Event,
+        redactions: Redactions,
+        origin: &Origin,
+        now: DateTime<Utc>,
+    ) {
+        self.redactions.merge(redactions);
+        let source = SourceColumns::of(origin);
+        match event {
+            Event::SupportPlan(e) => {
+                self.plans
+                    .push(PlanEventRow::new(e, redactions.total(), source, now))
+            }
+            Event::ProviderService(e) => {
+                self.services
+                    .push(ServiceEventRow::new(e, redactions.total(), source, now))
+            }
+        }
+    }
+
+    pub fn push_rejected(&mut self, rejection: &Rejection, origin: &Origin, now: DateTime<Utc>) {
+        self.rejected
+            .push(RejectedRow::new(rejection, SourceColumns::of(origin), now));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.streams.is_empty()
+    }
+
+    /// Whether the batch has reached a limit of `policy`.
+    pub fn is_due(&self, policy: &FlushPolicy) -> bool {
+        self.messages >= policy.max_messages
+            || self.bytes >= policy.max_bytes
+            || self.started.is_some_and(|t| t.elapsed() >= policy.max_age)
+    }
+
+    /// Time left before the batch is due by age.
+    pub fn time_left(&self, policy: &FlushPolicy) -> Duration {
+        match self.started {
+            Some(t) => policy.max_age.saturating_sub(t.elapsed()),
+            None => policy.max_age,
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Accepted and rejected messages as rows of the event tables, and rows as Arrow batches.
+//!
+//! Rows are plain serde structs whose field names are the table's columns; arrow-json turns a
+//! slice of them into a `RecordBatch` of the table's exact schema (`stf_schemas::tables`).
+
+use arrow::json::reader::ReaderBuilder;
+use arrow::record_batch::RecordBatch;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use stf_schemas::event::{ProviderServiceEvent, SupportPlanEvent};
+use stf_schemas::tables::Table;
+use stf_schemas::validate::Rejection;
+
+use crate::position::Origin;
+use crate::Error;
+
+/// Where a row came from: Kafka coordinates or a file and line.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SourceColumns {
+    pub source_topic: Option<String>,
+    pub source_partition: Option<i32>,
+    pub source_offset: Option<i64>,
+    pub source_file: Option<String>,
+    pub source_line: Option<i64>,
+}
+
+impl SourceColumns {
+    pub fn of(origin: &Origin) -> Self {
+        match origin {
+            Origin::Kafka {
+                topic,
+                partition,
+                offset,
+            } => Self {
+                source_topic: Some(topic.clone()),
+                source_partition: Some(*partition),
+                source_offset: Some(*offset),
+                ..Self::default()
+            },
+            Origin::File { path, line } => Self {
+                source_file: Some(path.clone()),
+                source_line: Some(*line),
+                ..Self::default()
+            },
+        }
+    }
+}
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn days(t: DateTime<Utc>) -> i32 {
+    const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+    t.date_naive().num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE
+}
+
+use chrono::Datelike;
+
+#[derive(Debug, Serialize)]
+struct OutcomeRow {
+    text: String,
+    priority: Option<u8>,
+}
+
+#[derive(Debug, Serialize)]
+struct SupportRow {
+    description: String,
+    service_type: &'static str,
+    provider_kind: &'static str,
+    hours_per_week: Option<f64>,
+    annual_cost_gbp: f64,
+    arranged: bool,
+}
+
+/// One row of `plan_events`.
+#[derive(Debug, Serialize)]
+pub struct PlanEventRow {
+    event_id: String,
+    event_type: &'static str,
+    occurred_at: i64,
+    event_date: i32,
+    plan_id: String,
+    plan_version: i64,
+    local_authority: String,
+    locality: Option<String>,
+    age_band: &'static str,
+    cohort: &'static str,
+    primary_support_reason: &'static str,
+    ethnicity_group: Option<&'static str>,
+    annual_budget_gbp: f64,
+    delivery_mechanism: &'static str,
+    desired_outcomes: Vec<OutcomeRow>,
+    planned_support: Vec<SupportRow>,
+    closure_reason: Option<&'static str>,
+    redactions: u32,
+    #[serde(flatten)]
+    source: SourceColumns,
+    ingested_at: i64,
+}
+
+impl PlanEventRow {
+    pub fn new(
+        e: SupportPlanEvent,
+        redactions: u32,
+        source: SourceColumns,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let desired_outcomes = e
+            .desired_outcomes
+            .into_iter()
+            .map(|o| OutcomeRow {
+                text: o.text,
+                priority: o.priority,
+            })
+            .collect();
+        let planned_support = e
+            .planned_support
+            .into_iter()
+            .map(|s| SupportRow {
+                description: s.description,
+                service_type: s.service_type.as_str(),
+                provider_kind: s.provider_kind.as_str(),
+                hours_per_week: s.hours_per_week,
+                annual_cost_gbp: s.annual_cost_gbp,
+                arranged: s.arranged,
+            })
+            .collect();
+        Self {
+            event_type: e.event_type.as_str(),
+            occurred_at: micros(e.occurred_at),
+            event_date: days(e.occurred_at),
+            plan_version: i64::from(e.plan_version),
+            age_band: e.person.age_band.as_str(),
+            cohort: e.person.cohort.as_str(),
+            primary_support_reason: e.person.primary_support_reason.as_str(),
+            ethnicity_group: e.person.ethnicity_group.map(|g| g.as_str()),
+            annual_budget_gbp: e.budget.annual_gbp,
+            delivery_mechanism: e.budget.delivery_mechanism.as_str(),
+            closure_reason: e.closure_reason.map(|c| c.as_str()),
+            event_id: e.event_id,
+            plan_id: e.plan_id,
+            local_authority: e.local_authority,
+            locality: e.locality,
+            desired_outcomes,
+            planned_support,
+            redactions,
+            source,
+            ingested_at: micros(now),
+        }
+    }
+}
+
+/// One row of `service_events`.
+#[derive(Debug, Serialize)]
+pub struct ServiceEventRow {
+    event_id: String,
+    event_type: &'static str,
+    occurred_at: i64,
+    event_date: i32,
+    service_id: String,
+    organization_id: String,
+    organization_name: String,
+    provider_kind: &'static str,
+    service_name: String,
+    description: String,
+    categories: Option<Vec<&'static str>>,
+    service_types: Vec<&'static str>,
+    local_authorities: Vec<String>,
+    localities: Option<Vec<String>>,
+    capacity_unit: Option<&'static str>,
+    available_per_week: Option<f64>,
+    cost_amount_gbp: Option<f64>,
+    cost_per: Option<&'static str>,
+    accepting_new: bool,
+    redactions: u32,
+    #[serde(flatten)]
+    source: SourceColumns,
+    ingested_at: i64,
+}
+
+impl ServiceEventRow {
+    pub fn new(
+        e: ProviderServiceEvent,
+        redactions: u32,
+        source: SourceColumns,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            event_type: e.event_type.as_str(),
+            occurred_at: micros(e.occurred_at),
+            event_date: days(e.occurred_at),
+            provider_kind: e.provider_kind.as_str(),
+            categories: e
+                .categories
+                .map(|cs| cs.iter().map(|c| c.as_str()).collect()),
+            service_types: e.service_types.iter().map(|s| s.as_str()).collect(),
+            capacity_unit: e.capacity.as_ref().and_then(|c| c.unit).map(|u| u.as_str()),
+            available_per_week: e.capacity.as_ref().and_then(|c| c.available_per_week),
+            cost_amount_gbp: e.cost.as_ref().and_then(|c| c.amount_gbp),
+            cost_per: e.cost.as_ref().and_then(|c| c.per).map(|p| p.as_str()),
+            event_id: e.event_id,
+            service_id: e.service_id,
+            organization_id: e.organization_id,
+            organization_name: e.organization_name,
+            service_name: e.service_name,
+            description: e.description,
+            local_authorities: e.local_authorities,
+            localities: e.localities,
+            accepting_new: e.accepting_new,
+            redactions,
+            source,
+            ingested_at: micros(now),
+        }
+    }
+}
+
+/// One row of `rejected_events`: coordinates, readable event id and the reason; never the
+/// message.
+#[derive(Debug, Serialize)]
+pub struct RejectedRow {
+    #[serde(flatten)]
+    source: SourceColumns,
+    event_id: Option<String>,
+    reason: &'static str,
+    detail: String,
+    rejected_at: i64,
+    rejected_date: i32,
+}
+
+impl RejectedRow {
+    pub fn new(r: &Rejection, source: SourceColumns, now: DateTime<Utc>) -> Self {
+        Self {
+            source,
+            event_id: r.event_id.clone(),
+            reason: r.reason.code(),
+            detail: r.detail.clone(),
+            rejected_at: micros(now),
+            rejected_date: days(now),
+        }
+    }
+}
+
+/// Turns rows into one batch of `table`'s schema.
+pub fn to_batch<R: Serialize>(table: Table, rows: &[R]) -> Result<RecordBatch, Error> {
+    let schema = table.schema();
+    let mut decoder = ReaderBuilder::new(schema.clone())
+        .with_batch_size(rows.len().max(1))
+        .build_decoder()
+        .map_err(|e| Error::Arrow {
+            table: table.name(),
+            source: e,
+        })?;
+    decoder.serialize(rows).map_err(|e| Error::Arrow {
+        table: table.name(),
+        source: e,
+    })?;
+    let batch = decoder.flush().map_err(|e| Error::Arrow {
+        table: table.name(),
+        source: e,
+    })?;
+    Ok(batch.unwrap_or_else(|| RecordBatch::new_empty(schema)))
+}

@@ -1,0 +1,184 @@
+//! Commits batches to the event tables, each commit carrying the positions it covers.
+//!
+//! The protocol (ARCHITECTURE.md, "Exactly once"): a table's rows and the `txn` actions for
+//! every stream that fed them are one Delta commit; positions only move forward; a table gets
+//! a position-only commit when a batch had nothing for it. What a table holds is therefore
+//! exactly what its positions say, whatever instant a process dies at.
+
+use std::collections::HashMap;
+
+use stf_schemas::tables::Table;
+use stf_store::{AppTxn, DeltaTable, Maintenance, Store};
+
+use crate::batch::Batch;
+use crate::position::{StreamId, Watermarks};
+use crate::rows::to_batch;
+use crate::Error;
+
+/// Tables in the order a batch commits them: accepted rows first, rejections last.
+const ORDER: [Table; 3] = [
+    Table::PlanEvents,
+    Table::ServiceEvents,
+    Table::RejectedEvents,
+];
+
+/// Commits to run between two maintenance passes (compaction and checkpoint).
+const COMMITS_PER_MAINTENANCE: usize = 50;
+
+/// What one flush committed.
+#[derive(Debug, Clone, Default)]
+pub struct FlushReport {
+    pub rows: HashMap<&'static str, usize>,
+    pub commits: usize,
+}
+
+/// The event tables, open, with the positions they hold.
+pub struct Sink {
+    store: Store,
+    tables: HashMap<Table, DeltaTable>,
+    watermarks: Watermarks,
+    maintenance: Maintenance,
+    commits_since_maintenance: usize,
+}
+
+impl Sink {
+    /// Opens (creating when missing) the three event tables.
+    pub async fn open(store: Store) -> Result<Self, Error> {
+        let mut tables = HashMap::new();
+        for t in ORDER {
+            tables.insert(t, store.load_or_create(t).await?);
+        }
+        Ok(Self {
+            store,
+            tables,
+            watermarks: Watermarks::default(),
+            maintenance: Maintenance::default(),
+            commits_since_maintenance: 0,
+        })
+    }
+
+    pub fn watermarks(&self) -> &Watermarks {
+        &self.watermarks
+    }
+
+    /// Re-reads the tables' latest versions and the positions they hold for `streams`.
+    /// Called at start, on every partition assignment and after losing a commit race.
+    pub async fn refresh(&mut self, streams: &[(StreamId, Vec<Table>)]) -> Result<(), Error> {
+        for t in ORDER {
+            let fresh = self.store.load_or_create(t).await?;
+            self.tables.insert(t, fresh);
+        }
+        for (stream, tables) in streams {
+            for &t in tables {
+                let table = self.table(t);
+                if let Some(v) = self.store.txn_version(table, t, stream.as_str()).await? {
+                    self.watermarks.set(t, stream.clone(), v);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn table(&self, t: Table) -> &DeltaTable {
+        self.tables
+            .get(&t)
+            .expect("the sink opens every event table before use")
+    }
+
+    /// Commits a batch: for each table, its rows and the positions of the streams that write
+    /// to it, in one Delta commit. Watermarks move only after a commit exists.
+    pub async fn commit(&mut self, batch: Batch) -> Result<FlushReport, Error> {
+        let mut report = FlushReport::default();
+        let Batch {
+            plans,
+            services,
+            rejected,
+            streams,
+            ..
+        } = batch;
+        let mut data = HashMap::from([
+            (
+                Table::PlanEvents,
+                (plans.len(), to_batch(Table::PlanEvents, &plans)?),
+            ),
+            (
+                Table::ServiceEvents,
+                (services.len(), to_batch(Table::ServiceEvents, &services)?),
+            ),
+            (
+                Table::RejectedEvents,
+                (rejected.len(), to_batch(Table::RejectedEvents, &rejected)?),
+            ),
+        ]);
+        drop((plans, services, rejected));
+        for t in ORDER {
+            let (rows, record_batch) = data.remove(&t).expect("every event table has an entry");
+            let txns: Vec<AppTxn> = streams
+                .iter()
+                .filter(|(_, (tables, _))| tables.contains(&t))
+                .filter(|(stream, (_, pos))| rows > 0 || !self.watermarks.holds(t, stream, *pos))
+                .map(|(stream, (_, pos))| AppTxn {
+                    app_id: stream.as_str().to_owned(),
+                    version: self.watermarks.get(t, stream).map_or(*pos, |w| w.max(*pos)),
+                })
+                .collect();
+            if rows == 0 && txns.is_empty() {
+                continue;
+            }
+            let table = self
+                .tables
+                .remove(&t)
+                .expect("the sink opens every event table before use");
+            let appended = self.store.append(table, t, vec![record_batch], &txns).await;
+            let (table, commit) = match appended {
+                Ok(ok) => ok,
+                Err(e) => {
+                    // The handle was consumed; reopen so the sink stays usable.
+                    let reopened = self.store.load_or_create(t).await?;
+                    self.tables.insert(t, reopened);
+                    return Err(e.into());
+                }
+            };
+            self.tables.insert(t, table);
+            for txn in &txns {
+                self.watermarks
+                    .set(t, StreamId::from_app_id(&txn.app_id), txn.version);
+            }
+            tracing::debug!(
+                table = t.name(),
+                version = commit.version,
+                rows,
+                "Committed batch."
+            );
+            report.rows.insert(t.name(), rows);
+            report.commits += 1;
+            self.commits_since_maintenance += 1;
+        }
+        if self.commits_since_maintenance >= COMMITS_PER_MAINTENANCE {
+            self.maintain().await?;
+        }
+        Ok(report)
+    }
+
+    /// Compacts small files and checkpoints the logs of every event table.
+    pub async fn maintain(&mut self) -> Result<(), Error> {
+        self.commits_since_maintenance = 0;
+        for t in ORDER {
+            let table = self
+                .tables
+                .remove(&t)
+                .expect("the sink opens every event table before use");
+            match self.store.maintain(table, t, self.maintenance).await {
+                Ok((table, _)) => {
+                    self.tables.insert(t, table);
+                }
+                Err(e) => {
+                    // Compaction is an optimisation: a failed pass loses nothing.
+                    tracing::warn!(table = t.name(), error = %e, "Compaction failed; will retry later.");
+                    self.tables.insert(t, self.store.load_or_create(t).await?);
+                }
+            }
+        }
+        Ok(())
+    }
+}
