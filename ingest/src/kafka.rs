@@ -1,1 +1,0 @@
-//! Kafka source (in progress).

@@ -1,0 +1,80 @@
+//! Settings of the Kafka source and the librdkafka client settings they become.
+
+use std::time::Duration;
+
+use rdkafka::ClientConfig;
+
+use crate::batch::FlushPolicy;
+
+/// How to consume.
+#[derive(Debug, Clone)]
+pub struct KafkaConfig {
+    /// `bootstrap.servers`.
+    pub brokers: String,
+    /// Consumer group: instances in one group share the partitions.
+    pub group: String,
+    /// Topics to consume.
+    pub topics: Vec<String>,
+    /// librdkafka `fetch.wait.max.ms`: how long the broker may hold a fetch for more data.
+    /// Low enough for fresh data and brokers that always wait it out, high enough not to
+    /// busy-poll an idle real Kafka.
+    pub fetch_wait_max_ms: u32,
+    /// Extra librdkafka settings (`key=value`), applied last.
+    pub client_settings: Vec<(String, String)>,
+    pub flush: FlushPolicy,
+    /// How long a Delta commit race or a failed commit waits before retrying.
+    pub retry_backoff: Duration,
+}
+
+impl KafkaConfig {
+    pub fn new(brokers: impl Into<String>, group: impl Into<String>) -> Self {
+        Self {
+            brokers: brokers.into(),
+            group: group.into(),
+            topics: stf_schemas::topics::INPUT
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
+            fetch_wait_max_ms: 50,
+            client_settings: Vec::new(),
+            flush: FlushPolicy::default(),
+            retry_backoff: Duration::from_millis(500),
+        }
+    }
+
+    /// The consumer's client settings. Offsets are never committed automatically: the
+    /// source commits them itself, after the tables hold the messages.
+    pub fn consumer(&self) -> ClientConfig {
+        let mut c = ClientConfig::new();
+        c.set("bootstrap.servers", &self.brokers)
+            .set("group.id", &self.group)
+            .set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("auto.offset.reset", "earliest")
+            .set("enable.partition.eof", "false")
+            .set("fetch.wait.max.ms", self.fetch_wait_max_ms.to_string())
+            .set("queued.max.messages.kbytes", "65536")
+            .set("session.timeout.ms", "10000")
+            .set("heartbeat.interval.ms", "1000")
+            .set("client.id", format!("stf-ingest-{}", std::process::id()));
+        for (k, v) in &self.client_settings {
+            c.set(k, v);
+        }
+        c
+    }
+
+    /// The dead-letter producer's client settings: idempotent, acknowledged by all replicas.
+    pub fn producer(&self) -> ClientConfig {
+        let mut c = ClientConfig::new();
+        c.set("bootstrap.servers", &self.brokers)
+            .set("acks", "all")
+            .set("linger.ms", "5")
+            .set("message.timeout.ms", "30000");
+        for (k, v) in &self.client_settings {
+            if !k.starts_with("fetch.") && !k.starts_with("group.") && !k.starts_with("auto.") {
+                c.set(k, v);
+            }
+        }
+        c
+    }
+}

@@ -1,0 +1,112 @@
+//! Dead letters on the broker: a rejected message's original bytes to `<topic>.dlq`, with
+//! headers for the reason code, the detail and the source coordinates.
+
+use std::time::Duration;
+
+use futures::future::try_join_all;
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use stf_schemas::topics::dead_letter;
+use stf_schemas::validate::Rejection;
+
+use crate::Error;
+
+/// Sends dead letters and waits for them before the batch that records them commits.
+pub struct DeadLetters {
+    producer: FutureProducer,
+    pending: Vec<rdkafka::producer::DeliveryFuture>,
+}
+
+/// One rejected message and where it came from.
+pub struct DeadLetter<'a> {
+    pub topic: &'a str,
+    pub partition: i32,
+    pub offset: i64,
+    pub key: Option<&'a [u8]>,
+    pub payload: &'a [u8],
+    pub rejection: &'a Rejection,
+}
+
+impl DeadLetters {
+    pub fn new(producer: FutureProducer) -> Self {
+        Self {
+            producer,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Queues one dead letter; delivery is awaited by [`DeadLetters::flush`].
+    pub fn send(&mut self, letter: DeadLetter<'_>) -> Result<(), Error> {
+        let topic = dead_letter(letter.topic);
+        let partition = letter.partition.to_string();
+        let offset = letter.offset.to_string();
+        let headers = OwnedHeaders::new()
+            .insert(Header {
+                key: "stf-reason",
+                value: Some(letter.rejection.reason.code()),
+            })
+            .insert(Header {
+                key: "stf-detail",
+                value: Some(letter.rejection.detail.as_str()),
+            })
+            .insert(Header {
+                key: "stf-source-topic",
+                value: Some(letter.topic),
+            })
+            .insert(Header {
+                key: "stf-source-partition",
+                value: Some(partition.as_str()),
+            })
+            .insert(Header {
+                key: "stf-source-offset",
+                value: Some(offset.as_str()),
+            });
+        let mut record = FutureRecord::to(&topic)
+            .payload(letter.payload)
+            .headers(headers);
+        if let Some(key) = letter.key {
+            record = record.key(key);
+        }
+        match self.producer.send_result(record) {
+            Ok(delivery) => {
+                self.pending.push(delivery);
+                Ok(())
+            }
+            Err((source, _)) => Err(Error::DeadLetterDelivery { topic, source }),
+        }
+    }
+
+    /// Waits until every queued dead letter is acknowledged.
+    pub async fn flush(&mut self, timeout: Duration) -> Result<usize, Error> {
+        let pending = std::mem::take(&mut self.pending);
+        let n = pending.len();
+        let all = try_join_all(pending);
+        let results = tokio::time::timeout(timeout, all)
+            .await
+            .map_err(|_| Error::DeadLetterDelivery {
+                topic: "*.dlq".into(),
+                source: rdkafka::error::KafkaError::MessageProduction(
+                    rdkafka::types::RDKafkaErrorCode::MessageTimedOut,
+                ),
+            })?
+            .map_err(|_| Error::DeadLetterDelivery {
+                topic: "*.dlq".into(),
+                source: rdkafka::error::KafkaError::Canceled,
+            })?;
+        for r in results {
+            if let Err((source, msg)) = r {
+                use rdkafka::Message as _;
+                return Err(Error::DeadLetterDelivery {
+                    topic: msg.topic().to_owned(),
+                    source,
+                });
+            }
+        }
+        Ok(n)
+    }
+
+    /// Forgets queued letters whose batch was dropped (they will be sent again on re-read).
+    pub fn discard(&mut self) {
+        self.pending.clear();
+    }
+}

@@ -1,0 +1,16 @@
+//! The Kafka source: a consumer group over `support-plans` and `provider-services`, exactly
+//! once into the tables.
+//!
+//! Positions live in the tables, not in Kafka: on every partition assignment the consumer is
+//! assigned at the position after the last offset the tables hold (`rebalance`), and offsets
+//! are committed to Kafka only after the Delta commits, for lag monitoring. A commit lost to
+//! another instance (a rebalance race) drops the batch and re-reads from the tables'
+//! positions.
+
+mod config;
+mod dead_letters;
+mod rebalance;
+mod source;
+
+pub use config::KafkaConfig;
+pub use source::run;

@@ -1,0 +1,174 @@
+//! Partition assignment from the tables' positions.
+//!
+//! On every assignment, before the consumer fetches anything, each partition is assigned at
+//! the offset after the last one every table holds (`Offset::Beginning` when the tables hold
+//! none of it). The main loop is told of every change so that it drops what it had batched
+//! and re-reads its watermarks.
+
+use std::collections::HashMap;
+use std::sync::mpsc::Sender;
+
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
+use rdkafka::error::KafkaResult;
+use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use rdkafka::types::RDKafkaRespErr;
+use rdkafka::ClientContext;
+use stf_schemas::event::EventKind;
+use stf_store::Store;
+
+use crate::position::{tables_of, StreamId, Watermarks};
+
+/// A change of the partitions this instance owns.
+#[derive(Debug, Clone)]
+pub enum Assignment {
+    Assigned(Vec<(String, i32)>),
+    Revoked,
+}
+
+/// The consumer's context: assigns partitions at the tables' positions.
+pub struct TablePositions {
+    pub store: Store,
+    pub group: String,
+    pub events: std::sync::Mutex<Sender<Assignment>>,
+}
+
+impl ClientContext for TablePositions {}
+
+impl ConsumerContext for TablePositions {
+    fn rebalance(
+        &self,
+        base_consumer: &BaseConsumer<Self>,
+        err: RDKafkaRespErr,
+        tpl: &mut TopicPartitionList,
+    ) {
+        match err {
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS => {
+                let partitions: Vec<(String, i32)> = tpl
+                    .elements()
+                    .iter()
+                    .map(|e| (e.topic().to_owned(), e.partition()))
+                    .collect();
+                match positions_blocking(&self.store, &self.group, &partitions) {
+                    Ok(positions) => {
+                        for (topic, partition) in &partitions {
+                            let offset = match positions.get(&(topic.clone(), *partition)) {
+                                Some(Some(next)) => Offset::Offset(*next),
+                                _ => Offset::Beginning,
+                            };
+                            if let Err(e) = tpl.set_partition_offset(topic, *partition, offset) {
+                                tracing::warn!(topic, partition, error = %e, "Cannot set start offset.");
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        // Kafka's committed offsets are never ahead of the tables, and replays
+                        // are filtered by the tables' watermarks: nothing is lost or doubled.
+                        tracing::warn!(error = %e, "Cannot read positions from the tables; starting from committed offsets.");
+                    }
+                }
+                if let Err(e) = base_consumer.assign(tpl) {
+                    tracing::error!(error = %e, "Partition assignment failed.");
+                }
+                tracing::info!(partitions = ?partitions, "Partitions assigned.");
+                self.notify(Assignment::Assigned(partitions));
+            }
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS => {
+                // The main loop must not commit what it batched from these partitions.
+                self.notify(Assignment::Revoked);
+                if let Err(e) = base_consumer.unassign() {
+                    tracing::warn!(error = %e, "Unassign failed.");
+                }
+                tracing::info!("Partitions revoked.");
+            }
+            other => {
+                tracing::warn!(error = ?other, "Rebalance error.");
+                let _ = base_consumer.unassign();
+                self.notify(Assignment::Revoked);
+            }
+        }
+    }
+
+    fn pre_rebalance(&self, _: &BaseConsumer<Self>, _: &Rebalance<'_>) {}
+}
+
+impl TablePositions {
+    fn notify(&self, a: Assignment) {
+        let sender = self
+            .events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _ = sender.send(a);
+    }
+}
+
+/// The event kind a topic carries.
+pub fn kind_of_topic(topic: &str) -> EventKind {
+    if topic == stf_schemas::topics::PROVIDER_SERVICES {
+        EventKind::ProviderService
+    } else {
+        EventKind::SupportPlan
+    }
+}
+
+/// For each partition, the offset to resume at (`None` when the tables hold none of it),
+/// read from the tables on a thread of its own: rebalance callbacks are synchronous.
+fn positions_blocking(
+    store: &Store,
+    group: &str,
+    partitions: &[(String, i32)],
+) -> Result<HashMap<(String, i32), Option<i64>>, String> {
+    let store = store.clone();
+    let group = group.to_owned();
+    let partitions = partitions.to_vec();
+    std::thread::spawn(move || -> Result<_, String> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        rt.block_on(positions(&store, &group, &partitions))
+            .map_err(|e| e.to_string())
+    })
+    .join()
+    .map_err(|_| "position reader panicked".to_owned())?
+}
+
+async fn positions(
+    store: &Store,
+    group: &str,
+    partitions: &[(String, i32)],
+) -> Result<HashMap<(String, i32), Option<i64>>, stf_store::Error> {
+    let mut watermarks = Watermarks::default();
+    let mut out = HashMap::new();
+    let mut tables = HashMap::new();
+    for (topic, partition) in partitions {
+        let stream = StreamId::kafka(group, topic, *partition);
+        let which = tables_of(kind_of_topic(topic));
+        for t in which {
+            if !tables.contains_key(&t) {
+                tables.insert(t, store.load(t).await?);
+            }
+            if let Some(Some(table)) = tables.get(&t) {
+                if let Some(v) = store.txn_version(table, t, stream.as_str()).await? {
+                    watermarks.set(t, stream.clone(), v);
+                }
+            }
+        }
+        out.insert(
+            (topic.clone(), *partition),
+            watermarks.resume_at(&which, &stream),
+        );
+    }
+    Ok(out)
+}
+
+/// Seeks every partition in `positions` (used after a lost commit race).
+pub fn seek_all<C: Consumer<X>, X: ConsumerContext>(
+    consumer: &C,
+    positions: &[((String, i32), Option<i64>)],
+) -> KafkaResult<()> {
+    for ((topic, partition), next) in positions {
+        let offset = next.map_or(Offset::Beginning, Offset::Offset);
+        consumer.seek(topic, *partition, offset, std::time::Duration::from_secs(5))?;
+    }
+    Ok(())
+}

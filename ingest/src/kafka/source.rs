@@ -1,0 +1,268 @@
+//! The consume → judge → batch → commit loop.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
+use rdkafka::message::BorrowedMessage;
+use rdkafka::producer::FutureProducer;
+use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use rdkafka::Message as _;
+use stf_schemas::tables::Table;
+use stf_store::Store;
+
+use super::config::KafkaConfig;
+use super::dead_letters::{DeadLetter, DeadLetters};
+use super::rebalance::{kind_of_topic, seek_all, Assignment, TablePositions};
+use crate::batch::Batch;
+use crate::metrics::Metrics;
+use crate::pipeline::{handle, Handled, Message};
+use crate::position::{tables_of, StreamId};
+use crate::sink::Sink;
+use crate::Error;
+
+type Partition = (String, i32);
+
+struct State {
+    config: KafkaConfig,
+    assignments: Receiver<Assignment>,
+    dead_letters: DeadLetters,
+    sink: Sink,
+    metrics: Arc<Metrics>,
+    assigned: Vec<Partition>,
+    batch: Batch,
+    /// Next offset to read of each partition, for lag.
+    next: HashMap<Partition, i64>,
+}
+
+/// Consumes until `shutdown` resolves, then commits what it holds and returns.
+pub async fn run(
+    store: Store,
+    config: KafkaConfig,
+    metrics: Arc<Metrics>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Error> {
+    let (tx, assignments) = std::sync::mpsc::channel();
+    let context = TablePositions {
+        store: store.clone(),
+        group: config.group.clone(),
+        events: std::sync::Mutex::new(tx),
+    };
+    let consumer: StreamConsumer<TablePositions> =
+        config.consumer().create_with_context(context)?;
+    let topics: Vec<&str> = config.topics.iter().map(String::as_str).collect();
+    consumer.subscribe(&topics)?;
+    let producer: FutureProducer = config.producer().create()?;
+    let sink = Sink::open(store).await?;
+    tracing::info!(brokers = %config.brokers, group = %config.group, topics = ?topics, "Consuming.");
+    let mut state = State {
+        config,
+        assignments,
+        dead_letters: DeadLetters::new(producer),
+        sink,
+        metrics,
+        assigned: Vec::new(),
+        batch: Batch::default(),
+        next: HashMap::new(),
+    };
+    tokio::pin!(shutdown);
+    loop {
+        let wait = state
+            .batch
+            .time_left(&state.config.flush)
+            .max(Duration::from_millis(10));
+        tokio::select! {
+            () = &mut shutdown => break,
+            received = tokio::time::timeout(wait, consumer.recv()) => {
+                state.apply_assignments().await?;
+                match received {
+                    Ok(Ok(message)) => state.take(&message),
+                    Ok(Err(e)) => tracing::warn!(error = %e, "Kafka consumer error."),
+                    Err(_) => {}
+                }
+            }
+        }
+        if !state.batch.is_empty() && state.batch.is_due(&state.config.flush) {
+            state.flush(&consumer).await;
+        }
+    }
+    tracing::info!("Shutting down: committing what is batched.");
+    state.apply_assignments().await?;
+    if !state.batch.is_empty() {
+        state.flush(&consumer).await;
+    }
+    Ok(())
+}
+
+impl State {
+    /// Applies assignment changes signalled by the rebalance callback: whatever was batched
+    /// is dropped (it will be re-read from the tables' positions) and watermarks re-read.
+    async fn apply_assignments(&mut self) -> Result<(), Error> {
+        let mut changed = false;
+        while let Ok(a) = self.assignments.try_recv() {
+            changed = true;
+            match a {
+                Assignment::Assigned(p) => self.assigned = p,
+                Assignment::Revoked => self.assigned.clear(),
+            }
+        }
+        if changed {
+            self.batch = Batch::default();
+            self.dead_letters.discard();
+            let streams = self.streams();
+            self.sink.refresh(&streams).await?;
+        }
+        Ok(())
+    }
+
+    fn streams(&self) -> Vec<(StreamId, Vec<Table>)> {
+        self.assigned
+            .iter()
+            .map(|(topic, p)| {
+                let stream = StreamId::kafka(&self.config.group, topic, *p);
+                (stream, tables_of(kind_of_topic(topic)).to_vec())
+            })
+            .collect()
+    }
+
+    fn take(&mut self, m: &BorrowedMessage<'_>) {
+        let (topic, partition, offset) = (m.topic(), m.partition(), m.offset());
+        if !self
+            .assigned
+            .iter()
+            .any(|(t, p)| t == topic && *p == partition)
+        {
+            return; // fetched before a revocation; the new owner reads it
+        }
+        let stream = StreamId::kafka(&self.config.group, topic, partition);
+        let tables = tables_of(kind_of_topic(topic));
+        let payload = m.payload().unwrap_or(&[]);
+        let msg = Message {
+            stream: &stream,
+            tables: &tables,
+            origin: crate::position::Origin::Kafka {
+                topic: topic.to_owned(),
+                partition,
+                offset,
+            },
+            bytes: payload,
+        };
+        let handled = handle(
+            &mut self.batch,
+            self.sink.watermarks(),
+            &self.metrics,
+            msg,
+            Utc::now(),
+        );
+        self.next.insert((topic.to_owned(), partition), offset + 1);
+        if let Handled::Rejected(rejection) = handled {
+            let letter = DeadLetter {
+                topic,
+                partition,
+                offset,
+                key: m.key(),
+                payload,
+                rejection: &rejection,
+            };
+            if let Err(e) = self.dead_letters.send(letter) {
+                tracing::warn!(error = %e, "Dead letter not queued; the batch will be re-read.");
+            }
+        }
+    }
+
+    /// Commits the batch; on any failure drops it and re-reads from the tables' positions.
+    async fn flush(&mut self, consumer: &StreamConsumer<TablePositions>) {
+        let started = Instant::now();
+        let batch = std::mem::take(&mut self.batch);
+        let positions: BTreeMap<StreamId, (Vec<Table>, i64)> = batch.streams.clone();
+        let result = async {
+            let letters = self.dead_letters.flush(Duration::from_secs(30)).await?;
+            self.metrics
+                .dead_letters
+                .fetch_add(letters as u64, std::sync::atomic::Ordering::Relaxed);
+            self.sink.commit(batch).await
+        }
+        .await;
+        match result {
+            Ok(report) => {
+                for (table, rows) in &report.rows {
+                    self.metrics.written(table, *rows);
+                }
+                self.metrics.flushed(started.elapsed(), report.commits);
+                self.commit_offsets(consumer, &positions);
+                self.record_lag(consumer);
+            }
+            Err(e) => {
+                let race = matches!(&e, Error::Store(s) if s.is_concurrent_transaction());
+                if race {
+                    self.metrics
+                        .commit_conflicts
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    tracing::warn!(error = %e, "Lost a commit race to another instance; re-reading from the tables.");
+                } else {
+                    tracing::error!(error = %e, "Commit failed; re-reading from the tables after a pause.");
+                    tokio::time::sleep(self.config.retry_backoff).await;
+                }
+                self.dead_letters.discard();
+                if let Err(e) = self.reseek(consumer).await {
+                    tracing::error!(error = %e, "Cannot re-read positions; will retry on the next batch.");
+                }
+            }
+        }
+    }
+
+    /// Seeks every assigned partition to the position after what the tables hold.
+    async fn reseek(&mut self, consumer: &StreamConsumer<TablePositions>) -> Result<(), Error> {
+        let streams = self.streams();
+        self.sink.refresh(&streams).await?;
+        let positions: Vec<((String, i32), Option<i64>)> = self
+            .assigned
+            .iter()
+            .zip(&streams)
+            .map(|(p, (stream, tables))| {
+                (p.clone(), self.sink.watermarks().resume_at(tables, stream))
+            })
+            .collect();
+        seek_all(consumer, &positions)?;
+        Ok(())
+    }
+
+    /// Commits offsets to Kafka for lag monitoring; the tables remain the source of truth.
+    fn commit_offsets(
+        &self,
+        consumer: &StreamConsumer<TablePositions>,
+        positions: &BTreeMap<StreamId, (Vec<Table>, i64)>,
+    ) {
+        let mut tpl = TopicPartitionList::new();
+        for (topic, p) in &self.assigned {
+            let stream = StreamId::kafka(&self.config.group, topic, *p);
+            if let Some((_, last)) = positions.get(&stream) {
+                let _ = tpl.add_partition_offset(topic, *p, Offset::Offset(last + 1));
+            }
+        }
+        if tpl.count() > 0 {
+            if let Err(e) = consumer.commit(&tpl, CommitMode::Async) {
+                tracing::warn!(error = %e, "Offset commit to Kafka failed (lag metrics only).");
+            }
+        }
+    }
+
+    fn record_lag(&self, consumer: &StreamConsumer<TablePositions>) {
+        for (topic, p) in &self.assigned {
+            let Some(next) = self.next.get(&(topic.clone(), *p)) else {
+                continue;
+            };
+            if let Ok((_, high)) =
+                consumer
+                    .client()
+                    .fetch_watermarks(topic, *p, Duration::from_millis(200))
+            {
+                self.metrics.set_lag(topic, *p, (high - next).max(0));
+            }
+        }
+    }
+}
