@@ -1,1 +1,22 @@
-fn main() {}
+//! `stf`: one binary for every job of Shaping the Future Together. Each subcommand is a thin
+//! shell over a library crate; this file only parses, sets up logging and maps errors to an
+//! exit code.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    cli::logging::init(&args.log);
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            tracing::error!(error = format!("{err:#}"), "Command failed.");
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -9,7 +9,7 @@ use stf_schemas::validate::{decode, Rejection};
 pub enum Verdict {
     /// Keeps the contract; personal data already redacted from its free text.
     Accepted {
-        event: Event,
+        event: Box<Event>,
         redactions: Redactions,
     },
     /// Breaks the contract; nothing of it but its coordinates, event id and reason is kept.
@@ -21,7 +21,10 @@ pub fn judge(bytes: &[u8]) -> Verdict {
     match decode(bytes) {
         Ok(mut event) => {
             let redactions = redact_event(&mut event);
-            Verdict::Accepted { event, redactions }
+            Verdict::Accepted {
+                event: Box::new(event),
+                redactions,
+            }
         }
         Err(rejection) => Verdict::Rejected(rejection),
     }

@@ -46,14 +46,10 @@ pub fn handle(
         .fetch_add(msg.bytes.len() as u64, Relaxed);
     let verdict = judge(msg.bytes);
     let target = match &verdict {
-        Verdict::Accepted {
-            event: Event::SupportPlan(_),
-            ..
-        } => Table::PlanEvents,
-        Verdict::Accepted {
-            event: Event::ProviderService(_),
-            ..
-        } => Table::ServiceEvents,
+        Verdict::Accepted { event, .. } => match event.as_ref() {
+            Event::SupportPlan(_) => Table::PlanEvents,
+            Event::ProviderService(_) => Table::ServiceEvents,
+        },
         Verdict::Rejected(_) => Table::RejectedEvents,
     };
     let position = msg.origin.position();
@@ -66,7 +62,7 @@ pub fn handle(
         Verdict::Accepted { event, redactions } => {
             metrics.accepted.fetch_add(1, Relaxed);
             metrics.redacted(&redactions);
-            batch.push_accepted(event, redactions, &msg.origin, now);
+            batch.push_accepted(*event, redactions, &msg.origin, now);
             Handled::Accepted
         }
         Verdict::Rejected(rejection) => {

@@ -109,10 +109,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, Rejection> {
 
 /// Validates a parsed JSON value and, when it keeps the contract, returns the typed event.
 pub fn decode_value(value: Value) -> Result<Event, Rejection> {
-    let kind = match kind_of(&value) {
-        Ok(kind) => kind,
-        Err(rejection) => return Err(rejection),
-    };
+    let kind = kind_of(&value)?;
     let problems = validate(kind, &value);
     if !problems.is_empty() {
         return Err(Rejection::from_problems(

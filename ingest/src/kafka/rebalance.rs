@@ -144,8 +144,8 @@ async fn positions(
         let stream = StreamId::kafka(group, topic, *partition);
         let which = tables_of(kind_of_topic(topic));
         for t in which {
-            if !tables.contains_key(&t) {
-                tables.insert(t, store.load(t).await?);
+            if let std::collections::hash_map::Entry::Vacant(slot) = tables.entry(t) {
+                slot.insert(store.load(t).await?);
             }
             if let Some(Some(table)) = tables.get(&t) {
                 if let Some(v) = store.txn_version(table, t, stream.as_str()).await? {

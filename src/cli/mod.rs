@@ -1,0 +1,48 @@
+//! The command line: subcommands and their dispatch.
+
+pub mod categorise;
+pub mod generate;
+pub mod ingest;
+pub mod logging;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Shaping the Future Together: turns anonymised adult-social-care support plans into
+/// commissioning intelligence — demand, gaps and spend by council and outcome.
+#[derive(Debug, Parser)]
+#[command(name = "stf", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub log: logging::LogArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate realistic synthetic support-plan and provider-service events.
+    Generate(generate::GenerateArgs),
+    /// Ingest events from Kafka (or NDJSON files) into the store, exactly once.
+    Ingest(ingest::IngestArgs),
+    /// Categorise desired-outcome statements (one per line on stdin) against the taxonomy.
+    Categorise(categorise::CategoriseArgs),
+}
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Generate(args) => runtime()?.block_on(generate::run(args))?,
+        Command::Categorise(args) => categorise::run(args)?,
+        Command::Ingest(args) => runtime()?.block_on(ingest::run(args))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}

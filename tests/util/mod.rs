@@ -1,0 +1,59 @@
+//! Helpers shared by the cross-crate tests: run the real `stf` binary and Python checks in a
+//! scratch directory.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A scratch directory, removed on drop.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temp dir"),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+}
+
+/// Runs `stf ARGS`, panicking with its output when it fails.
+pub fn stf(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_stf"))
+        .args(args)
+        .env("STF_LOG", "warn")
+        .output()
+        .expect("stf runs");
+    assert!(
+        out.status.success(),
+        "stf {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs a Python check script from `tests/python/`, panicking with its output on failure.
+pub fn python(script: &str, args: &[&Path]) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(script);
+    let out = Command::new("python3")
+        .arg(&path)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}

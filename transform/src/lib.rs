@@ -1,0 +1,3 @@
+//! transform
+
+pub mod categorise;
