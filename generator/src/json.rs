@@ -7,7 +7,7 @@ use stf_schemas::event::SUPPORT_PLAN_SCHEMA;
 
 use crate::plans::Built;
 
-/// Appends the event as serde_json would write `built.to_event()`.
+/// Appends the event as serde_json would write `built.typed()`.
 pub(crate) fn write_built(b: &mut Built<'_>, out: &mut Vec<u8>) {
     let content = b.content;
     out.reserve(640 + 160 * (content.outcomes.len() + content.items.len()));
@@ -75,7 +75,11 @@ pub(crate) fn write_built(b: &mut Built<'_>, out: &mut Vec<u8>) {
         }
         out.extend_from_slice(b",\"annual_cost_gbp\":");
         float(s.cost, out);
-        out.extend_from_slice(if s.arranged { b",\"arranged\":true}" } else { b",\"arranged\":false}" });
+        out.extend_from_slice(if s.arranged {
+            b",\"arranged\":true}"
+        } else {
+            b",\"arranged\":false}"
+        });
     }
     out.push(b']');
     if let Some(reason) = b.closure_reason {
@@ -236,10 +240,23 @@ mod tests {
 
     #[test]
     fn awkward_strings_and_times() {
-        for s in ["", "plain", "quote \" and \\ back", "tab\tnew\nline\r\u{8}\u{c}\u{1}\u{1f}\u{7f}", "café £ 😀 /"] {
+        for s in [
+            "",
+            "plain",
+            "quote \" and \\ back",
+            "tab\tnew\nline\r\u{8}\u{c}\u{1}\u{1f}\u{7f}",
+            "café £ 😀 /",
+        ] {
             check_string(s);
         }
-        for (secs, nanos) in [(0, 0), (1_700_000_000, 0), (1_700_000_000, 5), (-1, 0), (253_402_300_799, 0), (-62_135_596_800, 0)] {
+        for (secs, nanos) in [
+            (0, 0),
+            (1_700_000_000, 0),
+            (1_700_000_000, 5),
+            (-1, 0),
+            (253_402_300_799, 0),
+            (-62_135_596_800, 0),
+        ] {
             check_time(secs, nanos);
         }
         for n in [0, 7, 10, 99, 100, u64::from(u32::MAX)] {
@@ -253,12 +270,38 @@ mod tests {
         let mut ours = Vec::new();
         float(x, &mut ours);
         let theirs = serde_json::to_vec(&x).expect("serialises");
-        assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs), "{x:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&theirs),
+            "{x:?}"
+        );
     }
 
     #[test]
     fn numbers_match_serde() {
-        for x in [0.0, 0.01, 0.1, 0.5, 1.0, 2.25, 7.5, 10.0, 2787.2, 12_000.0, 999_999.99, 1_000_000.0, 9_999_999.99, 1e7, 1e9, 1e21, -0.0, -3.0, 0.001, 1e-7, 123.456] {
+        for x in [
+            0.0,
+            0.01,
+            0.1,
+            0.5,
+            1.0,
+            2.25,
+            7.5,
+            10.0,
+            2787.2,
+            12_000.0,
+            999_999.99,
+            1_000_000.0,
+            9_999_999.99,
+            1e7,
+            1e9,
+            1e21,
+            -0.0,
+            -3.0,
+            0.001,
+            1e-7,
+            123.456,
+        ] {
             check_float(x);
         }
     }

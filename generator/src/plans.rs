@@ -16,8 +16,8 @@ use stf_schemas::event::{
     Budget, DesiredOutcome, Person, PlannedSupport, SupportPlanEvent, SUPPORT_PLAN_SCHEMA,
 };
 
-use crate::history::{self, Timeline, DAY};
 use crate::generator::Message;
+use crate::history::{self, Timeline, DAY};
 use crate::json;
 use crate::localities::{Area, Areas};
 use crate::outcomes::{self, Outcome};
@@ -123,7 +123,11 @@ fn content(world: &World, mut rng: Rng, profile: &Profile, version: u32, content
         let buffer = content.spare_text();
         let text = outcomes::compose(&mut rng, category, profile, &area.town, buffer);
         let priority = ranked.then_some((n as u8 + 1).min(5));
-        content.outcomes.push(Outcome { category, text, priority });
+        content.outcomes.push(Outcome {
+            category,
+            text,
+            priority,
+        });
     }
     support::build(&mut rng, profile, area, content);
     for _ in 2..=version {
@@ -143,7 +147,11 @@ pub(crate) struct Scratch {
 
 impl Scratch {
     pub fn new() -> Self {
-        Self { content: Content::new(), planted: Vec::new(), description: String::with_capacity(160) }
+        Self {
+            content: Content::new(),
+            planted: Vec::new(),
+            description: String::with_capacity(160),
+        }
     }
 }
 
@@ -180,12 +188,17 @@ impl Built<'_> {
     }
 
     /// The event as the typed contract event.
-    pub fn to_event(&mut self) -> SupportPlanEvent {
+    pub fn typed(&mut self) -> SupportPlanEvent {
         let planned_support = (0..self.content.items.len())
             .map(|i| {
                 let item = &self.content.items[i];
-                let (service_type, provider_kind, hours, cost, arranged) =
-                    (item.service_type, item.provider_kind, item.hours, item.cost, item.arranged);
+                let (service_type, provider_kind, hours, cost, arranged) = (
+                    item.service_type,
+                    item.provider_kind,
+                    item.hours,
+                    item.cost,
+                    item.arranged,
+                );
                 PlannedSupport {
                     description: self.describe(i).to_owned(),
                     service_type,
@@ -211,12 +224,18 @@ impl Built<'_> {
                 primary_support_reason: self.profile.psr,
                 ethnicity_group: self.profile.ethnicity,
             },
-            budget: Budget { annual_gbp: self.budget, delivery_mechanism: self.content.mechanism },
+            budget: Budget {
+                annual_gbp: self.budget,
+                delivery_mechanism: self.content.mechanism,
+            },
             desired_outcomes: self
                 .content
                 .outcomes
                 .iter()
-                .map(|o| DesiredOutcome { text: o.text.clone(), priority: o.priority })
+                .map(|o| DesiredOutcome {
+                    text: o.text.clone(),
+                    priority: o.priority,
+                })
                 .collect(),
             planned_support,
             closure_reason: self.closure_reason,
@@ -224,12 +243,20 @@ impl Built<'_> {
     }
 
     pub fn locality(&self) -> Option<&str> {
-        self.profile.district.map(|d| self.area.districts[d].as_str())
+        self.profile
+            .district
+            .map(|d| self.area.districts[d].as_str())
     }
 }
 
 /// Builds step `step` of plan `i` in `scratch`; `None` past the end of its history.
-pub(crate) fn build<'a>(world: &'a World, i: u64, step: usize, allow_pii: bool, scratch: &'a mut Scratch) -> Option<Built<'a>> {
+pub(crate) fn build<'a>(
+    world: &'a World,
+    i: u64,
+    step: usize,
+    allow_pii: bool,
+    scratch: &'a mut Scratch,
+) -> Option<Built<'a>> {
     let key = rng::key(world.seed, PLANS, i);
     let (profile, timeline, stream) = skeleton(world, key, i);
     let s = *timeline.steps().get(step)?;
@@ -264,9 +291,14 @@ pub(crate) fn build<'a>(world: &'a World, i: u64, step: usize, allow_pii: bool, 
 }
 
 /// Step `step` of plan `i` as a typed event (for templates of bad messages, and tests).
-pub(crate) fn event(world: &World, i: u64, step: usize, allow_pii: bool) -> Option<SupportPlanEvent> {
+pub(crate) fn event(
+    world: &World,
+    i: u64,
+    step: usize,
+    allow_pii: bool,
+) -> Option<SupportPlanEvent> {
     let mut scratch = Scratch::new();
-    build(world, i, step, allow_pii, &mut scratch).map(|mut b| b.to_event())
+    build(world, i, step, allow_pii, &mut scratch).map(|mut b| b.typed())
 }
 
 fn birth_year(rng: &mut Rng, profile: &Profile, at: i64) -> u32 {
@@ -285,7 +317,13 @@ fn birth_year(rng: &mut Rng, profile: &Profile, at: i64) -> u32 {
 }
 
 /// Plants one or two pieces of personal data in the free text of an event.
-fn plant(rng: &mut Rng, scratch: &mut Scratch, district: &str, birth_year: u32, out: &mut Vec<(PiiKind, String)>) {
+fn plant(
+    rng: &mut Rng,
+    scratch: &mut Scratch,
+    district: &str,
+    birth_year: u32,
+    out: &mut Vec<(PiiKind, String)>,
+) {
     let n = if rng::chance(rng, 0.15) { 2 } else { 1 };
     for _ in 0..n {
         let kind = rng::pick(rng, &PiiKind::ALL);
@@ -423,7 +461,10 @@ mod tests {
 
     #[test]
     fn the_fast_writer_matches_serde_and_scratch_leaves_no_trace() {
-        let councils: Vec<String> = crate::DEFAULT_COUNCILS.iter().map(|c| (*c).to_owned()).collect();
+        let councils: Vec<String> = crate::DEFAULT_COUNCILS
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect();
         let from = NaiveDate::from_ymd_opt(2023, 1, 1).expect("date");
         let to = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");
         let world = World::new(5, 300, &councils, from, to, 0.5);
@@ -431,11 +472,16 @@ mod tests {
         let mut events = 0;
         for i in 0..300 {
             for step in 0.. {
-                let Some(mut built) = build(&world, i, step, true, &mut scratch) else { break };
+                let Some(mut built) = build(&world, i, step, true, &mut scratch) else {
+                    break;
+                };
                 let mut ours = Vec::new();
                 json::write_built(&mut built, &mut ours);
-                let theirs = serde_json::to_vec(&built.to_event()).expect("serialises");
-                assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
+                let theirs = serde_json::to_vec(&built.typed()).expect("serialises");
+                assert_eq!(
+                    String::from_utf8_lossy(&ours),
+                    String::from_utf8_lossy(&theirs)
+                );
                 // Built from fresh space, the same event has the same bytes.
                 let fresh = event(&world, i, step, true).expect("the step exists");
                 assert_eq!(serde_json::to_vec(&fresh).expect("serialises"), ours);

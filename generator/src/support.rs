@@ -138,7 +138,9 @@ impl Content {
 
     /// An empty text buffer.
     pub fn spare_text(&mut self) -> String {
-        self.spare.pop().unwrap_or_else(|| String::with_capacity(128))
+        self.spare
+            .pop()
+            .unwrap_or_else(|| String::with_capacity(128))
     }
 
     /// Removes outcome `i`, keeping its buffer; its category.

@@ -57,3 +57,18 @@ pub fn python(script: &str, args: &[&Path]) -> String {
     );
     stdout
 }
+
+pub mod broker;
+pub mod ingest;
+
+/// Polls `check` every 200 ms until it holds, panicking after `secs` seconds.
+pub fn wait_until(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out after {secs} s waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
