@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Ingest throughput, side by side in one run on this machine:
+#   (a) a bare rdkafka consumer with the same client settings, reading and dropping every
+#       message (the ceiling: what the broker and the client can deliver);
+#   (b) `stf ingest` until every message is in committed Delta commits;
+#   (c) the file source against `cat FILE > /dev/null`.
+# Prints events/s, the ratio b/a and peak RSS. Needs tansu (scripts/test.sh installs it).
+# usage: bench/ingest.sh [PLANS]   (default 270000 plans ≈ 1M events)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stf-target}"
+PLANS="${1:-270000}"
+cargo build --release --quiet --bin stf -p stf-ingest --example bare_consumer
+BIN="$CARGO_TARGET_DIR/release"
+TANSU="$(command -v tansu || echo "$HOME/.cargo/bin/tansu")"
+WORK="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$TANSU" broker --listener-url "tcp://127.0.0.1:$PORT" --advertised-listener-url "tcp://127.0.0.1:$PORT" \
+  --storage-engine memory://tansu/ >"$WORK/broker.log" 2>&1 &
+for _ in $(seq 100); do "$TANSU" topic list --broker "tcp://127.0.0.1:$PORT" >/dev/null 2>&1 && break; sleep 0.2; done
+for t in support-plans provider-services support-plans.dlq provider-services.dlq; do
+  "$TANSU" topic create "$t" --partitions 4 --broker "tcp://127.0.0.1:$PORT" >/dev/null
+done
+
+echo "producing $PLANS plans..."
+STF_LOG=warn "$BIN/stf" generate --plans "$PLANS" --seed 1 --bad-fraction 0.01 --brokers "127.0.0.1:$PORT"
+STF_LOG=warn "$BIN/stf" generate --plans "$PLANS" --seed 1 --bad-fraction 0.01 --out "$WORK/files"
+TOTAL=$(cat "$WORK"/files/*.ndjson | wc -l)
+echo "messages: $TOTAL"
+
+echo "(a) bare consumer"
+A=$("$BIN/bare_consumer" "127.0.0.1:$PORT" bench-bare "$TOTAL" | sed -n 's/.*per_second=\([0-9]*\).*/\1/p')
+
+echo "(b) stf ingest"
+MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+START=$(date +%s.%N)
+STF_LOG=warn /usr/bin/time -v -o "$WORK/time.txt" "$BIN/stf" ingest --brokers "127.0.0.1:$PORT" \
+  --group bench-stf --store "$WORK/store" --metrics-addr "127.0.0.1:$MPORT" --flush-seconds 2 &
+PID=$!
+while true; do
+  DONE=$(curl -s "127.0.0.1:$MPORT/metrics" | awk '/^stf_ingest_rows_written_total/ {s+=$2} END {print s+0}')
+  [ "$DONE" -ge "$TOTAL" ] && break
+  sleep 0.2
+done
+END=$(date +%s.%N)
+kill -TERM $PID; wait $PID || true
+B=$(python3 -c "print(round($TOTAL/($END-$START)))")
+RSS=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print int($2/1024)}' "$WORK/time.txt")
+
+echo "(c) file source vs cat"
+T0=$(date +%s.%N); cat "$WORK"/files/*.ndjson >/dev/null; T1=$(date +%s.%N)
+STF_LOG=warn /usr/bin/time -v -o "$WORK/time2.txt" "$BIN/stf" ingest --input "$WORK/files" --store "$WORK/fstore"
+T2=$(date +%s.%N)
+FRSS=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print int($2/1024)}' "$WORK/time2.txt")
+python3 - "$TOTAL" "$A" "$B" "$RSS" "$T0" "$T1" "$T2" "$FRSS" <<'PY'
+import sys
+total, a, b, rss, t0, t1, t2, frss = sys.argv[1:]
+total, a, b = int(total), float(a), float(b)
+cat_s, file_s = float(t1) - float(t0), float(t2) - float(t1)
+print(f"messages                      {total}")
+print(f"(a) bare rdkafka consumer     {a:>10.0f} events/s")
+print(f"(b) stf ingest (Kafka)        {b:>10.0f} events/s   peak RSS {rss} MiB")
+print(f"    ratio b/a                 {b / a:>10.2f}")
+print(f"(c) stf ingest (files)        {total / file_s:>10.0f} events/s   peak RSS {frss} MiB")
+print(f"    cat > /dev/null           {total / cat_s:>10.0f} lines/s     ratio {cat_s / file_s:.3f}")
+PY
