@@ -58,6 +58,7 @@ fn pauses(seed: u64, n: usize) -> Vec<Duration> {
 }
 
 #[test]
+#[ignore = "written, not yet verified against Tansu: run with cargo test --test ingest_kafka -- --ignored"]
 fn crash_drill_kill_9_five_times_loses_and_duplicates_nothing() {
     let broker = Broker::start();
     broker.create_stf_topics(4);
@@ -86,6 +87,7 @@ fn crash_drill_kill_9_five_times_loses_and_duplicates_nothing() {
 }
 
 #[test]
+#[ignore = "written, not yet verified against Tansu: run with cargo test --test ingest_kafka -- --ignored"]
 fn rebalance_two_instances_one_killed_midway_is_still_exactly_once() {
     let broker = Broker::start();
     broker.create_stf_topics(4);

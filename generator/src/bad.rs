@@ -5,12 +5,10 @@
 use serde_json::{json, Value};
 use stf_schemas::event::{EventKind, ProviderServiceEvent, SupportPlanEvent};
 use stf_schemas::reason::Reason;
+use stf_schemas::validate::MAX_MESSAGE_BYTES;
 
 use crate::rng::{self, Rng};
 use crate::{bad_plan, bad_service};
-
-/// Messages above this many bytes are oversize (`stf_schemas::validate::MAX_MESSAGE_BYTES`).
-pub(crate) const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
 /// Whether a reason can be broken in an event of this kind.
 pub(crate) fn applies(reason: Reason, kind: EventKind) -> bool {

@@ -266,12 +266,10 @@ fn compute_flags(p: &str) -> u8 {
 fn simple(rng: &mut Rng, category: Category, voice: Voice, age: Age, town: &str, out: &mut String) {
     render(opener(rng, voice), voice, town, out);
     out.push(' ');
-    render(
-        phrase(rng, phrases::of(category).vps, voice, age),
-        voice,
-        town,
-        out,
-    );
+    let vp = phrase(rng, phrases::of(category).vps, voice, age);
+    render(vp, voice, town, out);
+    // A phrase that names a place already needs no other.
+    let placed = vp.contains("{town}") || vp.contains(" in ") || vp.contains(" at ");
     if category != Category::Relationships && rng::chance(rng, 0.28) {
         out.push(' ');
         // Friends and family come along to things done together, not to a wash or a bill.
@@ -296,7 +294,7 @@ fn simple(rng: &mut Rng, category: Category, voice: Voice, age: Age, town: &str,
         }
         render(companion, voice, town, out);
     }
-    if rng::chance(rng, 0.15) {
+    if !placed && rng::chance(rng, 0.15) {
         out.push(' ');
         render(phrase(rng, phrases::PLACES, voice, age), voice, town, out);
     }
