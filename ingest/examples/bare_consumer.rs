@@ -29,6 +29,9 @@ async fn main() -> anyhow::Result<()> {
         n += 1;
     }
     let secs = started.map_or(0.0, |s| s.elapsed().as_secs_f64());
-    println!("messages={n} bytes={bytes} seconds={secs:.3} per_second={:.0}", n as f64 / secs);
+    println!(
+        "messages={n} bytes={bytes} seconds={secs:.3} per_second={:.0}",
+        n as f64 / secs
+    );
     Ok(())
 }

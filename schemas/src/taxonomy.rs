@@ -335,7 +335,10 @@ impl Taxonomy {
             .categories
             .iter()
             .flat_map(|l| l.terms.iter().chain(&l.fixed).chain(&l.weak));
-        let frames = self.frames.iter().flat_map(|f| f.cues.iter().chain(&f.stops));
+        let frames = self
+            .frames
+            .iter()
+            .flat_map(|f| f.cues.iter().chain(&f.stops));
         let negation = &self.negation;
         lexicon
             .chain(frames)
@@ -422,7 +425,8 @@ terms = ["with [my] {people}"]
 
     #[test]
     fn unknown_and_missing_categories_are_errors() {
-        let text = small_with_all_categories().replace("categories.relationships", "categories.friends");
+        let text =
+            small_with_all_categories().replace("categories.relationships", "categories.friends");
         assert!(matches!(
             Taxonomy::parse(&text).unwrap_err(),
             TaxonomyError::UnknownCategory { ref id } if id == "friends"
@@ -433,7 +437,10 @@ terms = ["with [my] {people}"]
 
     #[test]
     fn unclassified_takes_no_terms() {
-        let text = format!("{}[categories.unclassified]\nterms = [\"y\"]\n", small_with_all_categories());
+        let text = format!(
+            "{}[categories.unclassified]\nterms = [\"y\"]\n",
+            small_with_all_categories()
+        );
         assert!(matches!(
             Taxonomy::parse(&text).unwrap_err(),
             TaxonomyError::UnclassifiedHasTerms

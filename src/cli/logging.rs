@@ -33,7 +33,8 @@ pub struct LogArgs {
 
 /// Installs the global subscriber; logs go to stderr so stdout stays for data.
 pub fn init(args: &LogArgs) {
-    let filter = EnvFilter::try_new(&args.filter).unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter =
+        EnvFilter::try_new(&args.filter).unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -81,7 +81,11 @@ fn ratio(numerator: u32, denominator: u32) -> f64 {
 fn micro_f1_on_the_development_set() {
     let categoriser = Categoriser::current().expect("taxonomy v1 compiles");
     let rows = dev_rows();
-    assert!(rows.len() >= 200, "the development set has {} rows", rows.len());
+    assert!(
+        rows.len() >= 200,
+        "the development set has {} rows",
+        rows.len()
+    );
     let mut counts = vec![Counts::default(); Category::ALL.len()];
     let mut wrong = Vec::new();
     for row in &rows {
@@ -109,7 +113,10 @@ fn micro_f1_on_the_development_set() {
     }
 
     let mut total = Counts::default();
-    println!("{:<16} {:>5} {:>5} {:>5} {:>9} {:>9} {:>9}", "category", "tp", "fp", "fn", "precision", "recall", "f1");
+    println!(
+        "{:<16} {:>5} {:>5} {:>5} {:>9} {:>9} {:>9}",
+        "category", "tp", "fp", "fn", "precision", "recall", "f1"
+    );
     for (category, c) in Category::ALL.iter().zip(&counts) {
         total.add(*c);
         println!(

@@ -63,7 +63,10 @@ impl<T> FuzzyIndex<T> {
             return;
         }
         // A dictionary word needs the deletions that a query within reach could share with it.
-        let reach = self.config.max_edits(word.len() + 2).min(word.len().saturating_sub(3));
+        let reach = self
+            .config
+            .max_edits(word.len() + 2)
+            .min(word.len().saturating_sub(3));
         if reach == 0 && word.len() + 1 < self.config.min_len {
             return;
         }
@@ -239,11 +242,28 @@ mod tests {
     #[test]
     fn finds_the_nearest_word_within_reach() {
         let index = index(&[("swimming", true), ("college", true), ("medication", true)]);
-        assert_eq!(index.lookup(&["swiming"]).map(String::as_str), Some("swimming"));
-        assert_eq!(index.lookup(&["colege"]).map(String::as_str), Some("college"));
-        assert_eq!(index.lookup(&["medecasion"]).map(String::as_str), Some("medication"));
-        assert_eq!(index.lookup(&["swamping"]), None, "two edits is too many for 8 letters");
-        assert_eq!(index.lookup(&["swim"]), None, "short words are never corrected");
+        assert_eq!(
+            index.lookup(&["swiming"]).map(String::as_str),
+            Some("swimming")
+        );
+        assert_eq!(
+            index.lookup(&["colege"]).map(String::as_str),
+            Some("college")
+        );
+        assert_eq!(
+            index.lookup(&["medecasion"]).map(String::as_str),
+            Some("medication")
+        );
+        assert_eq!(
+            index.lookup(&["swamping"]),
+            None,
+            "two edits is too many for 8 letters"
+        );
+        assert_eq!(
+            index.lookup(&["swim"]),
+            None,
+            "short words are never corrected"
+        );
     }
 
     #[test]
@@ -255,7 +275,13 @@ mod tests {
     #[test]
     fn ties_prefer_lexicon_words_then_alphabetical_order() {
         let index = index(&[("lovely", false), ("lonely", true)]);
-        assert_eq!(index.lookup(&["lonley"]).map(String::as_str), Some("lonely"));
-        assert_eq!(index.lookup(&["lovley"]).map(String::as_str), Some("lovely"));
+        assert_eq!(
+            index.lookup(&["lonley"]).map(String::as_str),
+            Some("lonely")
+        );
+        assert_eq!(
+            index.lookup(&["lovley"]).map(String::as_str),
+            Some("lovely")
+        );
     }
 }

@@ -88,7 +88,12 @@ struct Builder {
 }
 
 impl Builder {
-    fn add_term(&mut self, taxonomy: &Taxonomy, term: &str, role: Role) -> Result<(), CategoriseError> {
+    fn add_term(
+        &mut self,
+        taxonomy: &Taxonomy,
+        term: &str,
+        role: Role,
+    ) -> Result<(), CategoriseError> {
         for phrase in taxonomy.expand(term)? {
             let mut role = role.clone();
             if let Role::Term(term_role) = &mut role {
@@ -191,13 +196,14 @@ pub(crate) fn compile(taxonomy: &Taxonomy) -> Result<Compiled, CategoriseError> 
         }
         let mut stops = Vec::new();
         for stop in &frame.stops {
-            let ids = builder
-                .normaliser
-                .intern_phrase(stop)
-                .map_err(|_| CategoriseError::BadPhrase {
-                    phrase: stop.clone(),
-                    reason: "a frame stop must be a word that is kept",
-                })?;
+            let ids =
+                builder
+                    .normaliser
+                    .intern_phrase(stop)
+                    .map_err(|_| CategoriseError::BadPhrase {
+                        phrase: stop.clone(),
+                        reason: "a frame stop must be a word that is kept",
+                    })?;
             stops.extend(ids);
         }
         frames.push(FrameRule {

@@ -38,7 +38,10 @@ pub enum CategoriseError {
     #[error(transparent)]
     Taxonomy(#[from] TaxonomyError),
     #[error("lexicon phrase `{phrase}` is unusable: {reason}")]
-    BadPhrase { phrase: String, reason: &'static str },
+    BadPhrase {
+        phrase: String,
+        reason: &'static str,
+    },
     #[error("the lexicon has more than {limit} distinct words")]
     TooManyWords { limit: u32 },
     #[error("cannot build the phrase matcher: {0}")]
@@ -188,7 +191,11 @@ impl Categoriser {
 
     /// The categories of a planned-support item: from its description, or, when that gives
     /// nothing, the service type's default (taxonomy.md, rules of assignment).
-    pub fn categorise_planned(&self, description: &str, service_type: ServiceType) -> Categorisation {
+    pub fn categorise_planned(
+        &self,
+        description: &str,
+        service_type: ServiceType,
+    ) -> Categorisation {
         let mut result = self.categorise(description);
         if result.is_unclassified() {
             let default = service_type.default_category();

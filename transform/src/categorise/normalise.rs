@@ -268,7 +268,9 @@ impl Normaliser {
         if self.vocab.contains_key(scratch.as_str()) {
             return None;
         }
-        self.fuzzy.lookup(&[word, scratch.as_str()]).map(|ids| &**ids)
+        self.fuzzy
+            .lookup(&[word, scratch.as_str()])
+            .map(|ids| &**ids)
     }
 
     /// The normalised word behind an id, for explaining what the matcher saw.
@@ -291,7 +293,10 @@ impl Normaliser {
         }
         let mut forms = Vec::new();
         self.normal_forms(word, 0, &mut forms);
-        let ids: Box<[u32]> = forms.into_iter().map(|form| self.intern_form(form)).collect();
+        let ids: Box<[u32]> = forms
+            .into_iter()
+            .map(|form| self.intern_form(form))
+            .collect();
         self.surface.insert(word.into(), ids.clone());
         ids
     }
@@ -389,7 +394,9 @@ mod tests {
                 normaliser.resolve(word, &mut scratch, |id| ids.push(id));
             }
         });
-        ids.iter().map(|&id| normaliser.word(id).to_owned()).collect()
+        ids.iter()
+            .map(|&id| normaliser.word(id).to_owned())
+            .collect()
     }
 
     #[test]

@@ -81,9 +81,9 @@ pub(crate) fn decide(
             let Role::Frame(index) = role else { continue };
             let frame = &compiled.frames[*index];
             let mut end = (frame_hit.end + frame.window).min(words.len());
-            if let Some(stop) = (frame_hit.end..end).find(|&i| {
-                frame.stops.contains(&words[i]) || clause[i] != clause[frame_hit.start]
-            }) {
+            if let Some(stop) = (frame_hit.end..end)
+                .find(|&i| frame.stops.contains(&words[i]) || clause[i] != clause[frame_hit.start])
+            {
                 end = stop;
             }
             for candidate in candidates.iter_mut() {

@@ -68,10 +68,16 @@ fn negation_ends_at_the_clause() {
 
 #[test]
 fn spelling_mistakes_count_as_what_they_mean() {
-    check("I want to go to the libary and the cinama", &["arts_hobbies", "community"]);
+    check(
+        "I want to go to the libary and the cinama",
+        &["arts_hobbies", "community"],
+    );
     check("Help with my medicaton", &["health"]);
     check("I'd like to go swimmming more", &["sport_fitness"]);
-    check("Doing voluntering at the animal sanctury", &["volunteering"]);
+    check(
+        "Doing voluntering at the animal sanctury",
+        &["volunteering"],
+    );
     check("I want to loose wieght", &["health"]);
 }
 
@@ -84,18 +90,30 @@ fn real_words_are_not_corrected_into_lexicon_words() {
 
 #[test]
 fn slang_dialect_and_text_speak() {
-    check("Footy with me mates on a Sunday", &["relationships", "sport_fitness"]);
+    check(
+        "Footy with me mates on a Sunday",
+        &["relationships", "sport_fitness"],
+    );
     check("Go for a bevvy down the boozer", &["community"]);
     check("wanna c my m8s more", &["relationships"]);
     check("i want 2 go uni", &["learning"]);
     check("I want to see me mam every week", &["relationships"]);
-    check("get a bus pass n go into town on me own", &["community", "travel"]);
+    check(
+        "get a bus pass n go into town on me own",
+        &["community", "travel"],
+    );
 }
 
 #[test]
 fn plain_and_limited_english() {
-    check("I want learn English and find work", &["employment", "learning"]);
-    check("I like going to church. I want to keep going.", &["community"]);
+    check(
+        "I want learn English and find work",
+        &["employment", "learning"],
+    );
+    check(
+        "I like going to church. I want to keep going.",
+        &["community"],
+    );
     check("Me want cook for my family", &["daily_living"]);
 }
 
@@ -154,10 +172,14 @@ fn matches_explain_the_result() {
 #[test]
 fn planned_support_falls_back_to_its_service_type() {
     let c = categoriser();
-    let from_text = c.categorise_planned("Support to go to the gym", ServiceType::PersonalAssistant);
+    let from_text =
+        c.categorise_planned("Support to go to the gym", ServiceType::PersonalAssistant);
     assert_eq!(from_text.categories, [Category::SportFitness]);
     assert!(!from_text.from_default);
-    let fallback = c.categorise_planned("Tuesday and Thursday sessions", ServiceType::EmploymentSupport);
+    let fallback = c.categorise_planned(
+        "Tuesday and Thursday sessions",
+        ServiceType::EmploymentSupport,
+    );
     assert_eq!(fallback.categories, [Category::Employment]);
     assert!(fallback.from_default);
     let nothing = c.categorise_planned("Weekly sessions", ServiceType::DaySupport);
