@@ -71,12 +71,9 @@ fn ends_cvc(w: &[u8]) -> bool {
 }
 
 fn step_1a(w: &mut Vec<u8>) {
-    if w.ends_with(b"sses") {
+    if w.ends_with(b"sses") || w.ends_with(b"ies") {
         w.truncate(w.len() - 2);
-    } else if w.ends_with(b"ies") {
-        w.truncate(w.len() - 2);
-    } else if w.ends_with(b"ss") || w.ends_with(b"us") {
-    } else if w.ends_with(b"s") {
+    } else if w.ends_with(b"s") && !w.ends_with(b"ss") && !w.ends_with(b"us") {
         // Drop the s only if a vowel comes before the letter before it: "cats", not "gas".
         let n = w.len();
         if has_vowel(&w[..n - 2]) {
@@ -104,12 +101,12 @@ fn step_1b(w: &mut Vec<u8>) {
         return;
     }
     w.truncate(stem_len);
-    if w.ends_with(b"at") || w.ends_with(b"bl") || w.ends_with(b"iz") {
+    let restore_e = w.ends_with(b"at") || w.ends_with(b"bl") || w.ends_with(b"iz");
+    let double = ends_double_consonant(w) && !matches!(w[w.len() - 1], b'l' | b's' | b'z');
+    if restore_e || (!double && measure(w) == 1 && ends_cvc(w)) {
         w.push(b'e');
-    } else if ends_double_consonant(w) && !matches!(w[w.len() - 1], b'l' | b's' | b'z') {
+    } else if double {
         w.pop();
-    } else if measure(w) == 1 && ends_cvc(w) {
-        w.push(b'e');
     }
 }
 
