@@ -134,6 +134,9 @@ pub struct CategoryLexicon {
     pub terms: Vec<String>,
     /// Terms that are never negated, whatever the category says.
     pub fixed: Vec<String>,
+    /// Terms that a negation cue rejects, whatever the category says ("I don't want to live
+    /// with my parents" does not ask for the relationship).
+    pub negatable_terms: Vec<String>,
     /// Terms that count only when no other term in the statement does.
     pub weak: Vec<String>,
 }
@@ -174,6 +177,8 @@ struct RawCategory {
     terms: Vec<String>,
     #[serde(default)]
     fixed: Vec<String>,
+    #[serde(default)]
+    negatable_terms: Vec<String>,
     #[serde(default)]
     weak: Vec<String>,
 }
@@ -228,6 +233,7 @@ impl Taxonomy {
                 negatable: raw.negatable,
                 terms: raw.terms,
                 fixed: raw.fixed,
+                negatable_terms: raw.negatable_terms,
                 weak: raw.weak,
             });
         }
@@ -331,10 +337,13 @@ impl Taxonomy {
 
     /// Every term of the file, so that each is checked once at parse time.
     fn all_terms(&self) -> impl Iterator<Item = &String> {
-        let lexicon = self
-            .categories
-            .iter()
-            .flat_map(|l| l.terms.iter().chain(&l.fixed).chain(&l.weak));
+        let lexicon = self.categories.iter().flat_map(|l| {
+            l.terms
+                .iter()
+                .chain(&l.fixed)
+                .chain(&l.negatable_terms)
+                .chain(&l.weak)
+        });
         let frames = self
             .frames
             .iter()

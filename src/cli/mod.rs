@@ -4,6 +4,7 @@ pub mod categorise;
 pub mod generate;
 pub mod ingest;
 pub mod logging;
+pub mod transform;
 
 use std::process::ExitCode;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Ingest(ingest::IngestArgs),
     /// Categorise desired-outcome statements (one per line on stdin) against the taxonomy.
     Categorise(categorise::CategoriseArgs),
+    /// Build the derived tables and measures from the event tables (once, or with --watch).
+    Transform(transform::TransformArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -37,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Generate(args) => runtime()?.block_on(generate::run(args))?,
         Command::Categorise(args) => categorise::run(args)?,
         Command::Ingest(args) => runtime()?.block_on(ingest::run(args))?,
+        Command::Transform(args) => runtime()?.block_on(transform::run(args))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -177,7 +177,13 @@ fn no_development_statement_is_a_lexicon_phrase() {
     let written = taxonomy
         .categories
         .iter()
-        .flat_map(|l| l.terms.iter().chain(&l.fixed).chain(&l.weak))
+        .flat_map(|l| {
+            l.terms
+                .iter()
+                .chain(&l.fixed)
+                .chain(&l.negatable_terms)
+                .chain(&l.weak)
+        })
         .chain(taxonomy.frames.iter().flat_map(|f| &f.cues))
         .chain(&taxonomy.neutral);
     for term in written {
@@ -207,6 +213,28 @@ fn no_development_statement_is_a_lexicon_phrase() {
                 row.text
             );
         }
+    }
+}
+
+/// A term that is only a function word ("with", "to", "my") would fire on nearly every
+/// statement; rewrites make this easy to do by accident ("wi" is read as "with").
+#[test]
+fn no_term_is_only_a_function_word() {
+    const FUNCTION_WORDS: &[&str] = &[
+        "i", "me", "my", "to", "with", "and", "for", "of", "in", "on", "at", "go", "get", "want",
+        "like", "be", "have", "do", "help", "need", "you", "it", "so", "more", "out", "up", "can",
+        "would", "some", "time", "day", "week", "people", "thing", "things", "make", "take",
+    ];
+    let categoriser = Categoriser::current().expect("taxonomy v1 compiles");
+    let function: HashSet<String> = FUNCTION_WORDS
+        .iter()
+        .map(|word| categoriser.normalised(word))
+        .collect();
+    for (phrase, category) in categoriser.term_phrases() {
+        assert!(
+            !function.contains(phrase),
+            "{category} term {phrase:?} is only a function word"
+        );
     }
 }
 

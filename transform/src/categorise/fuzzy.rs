@@ -103,41 +103,39 @@ impl<T> FuzzyIndex<T> {
     }
 
     fn nearest(&self, query: &str, max: usize) -> Option<&T> {
-        if !query.bytes().all(|b| b.is_ascii_lowercase()) {
+        let q = query.as_bytes();
+        if q.len() > MAX_WORD || !q.iter().all(u8::is_ascii_lowercase) {
             return None;
         }
-        let mut best: Option<(usize, bool, &Entry<T>)> = None;
-        let mut seen = HashSet::new();
-        for key in deletions(query, max) {
-            let Some(candidates) = self.deletes.get(key.as_str()) else {
+        let mut search = Search {
+            index: self,
+            query: q,
+            max,
+            best: None,
+            seen: Vec::new(),
+        };
+        // The query and every string it gives with up to `max` deletions, without allocating.
+        // Deleting either letter of a double gives the same string, so only the first is tried.
+        search.probe(q);
+        let mut one = [0u8; MAX_WORD];
+        let mut two = [0u8; MAX_WORD];
+        for i in 0..q.len() {
+            if i > 0 && q[i] == q[i - 1] {
                 continue;
-            };
-            for &index in candidates {
-                if !seen.insert(index) {
+            }
+            let one = delete(q, i, &mut one);
+            search.probe(one);
+            if max < 2 {
+                continue;
+            }
+            for j in 0..one.len() {
+                if j > 0 && one[j] == one[j - 1] {
                     continue;
                 }
-                let entry = &self.entries[index as usize];
-                if self.config.same_first_letter
-                    && entry.word.as_bytes().first() != query.as_bytes().first()
-                {
-                    continue;
-                }
-                let Some(distance) = osa_distance(query.as_bytes(), entry.word.as_bytes(), max)
-                else {
-                    continue;
-                };
-                let better = match best {
-                    None => true,
-                    Some((d, preferred, current)) => {
-                        (distance, !entry.preferred, &*entry.word) < (d, !preferred, &*current.word)
-                    }
-                };
-                if better {
-                    best = Some((distance, entry.preferred, entry));
-                }
+                search.probe(delete(one, j, &mut two));
             }
         }
-        best.map(|(_, _, entry)| &entry.value)
+        search.best.map(|(_, _, entry)| &entry.value)
     }
 
     pub(crate) fn config(&self) -> FuzzyConfig {
@@ -146,6 +144,66 @@ impl<T> FuzzyIndex<T> {
 
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
+    }
+}
+
+/// Words longer than this are never corrected (and need no heap for their deletions).
+const MAX_WORD: usize = 32;
+
+/// `word` without its byte at `at`, written into `out`.
+fn delete<'a>(word: &[u8], at: usize, out: &'a mut [u8; MAX_WORD]) -> &'a [u8] {
+    out[..at].copy_from_slice(&word[..at]);
+    out[at..word.len() - 1].copy_from_slice(&word[at + 1..]);
+    &out[..word.len() - 1]
+}
+
+/// The state of one lookup: the best entry so far and the entries already weighed.
+struct Search<'i, 'q, T> {
+    index: &'i FuzzyIndex<T>,
+    query: &'q [u8],
+    max: usize,
+    best: Option<(usize, bool, &'i Entry<T>)>,
+    seen: Vec<u32>,
+}
+
+impl<T> Search<'_, '_, T> {
+    fn probe(&mut self, key: &[u8]) {
+        let Ok(key) = std::str::from_utf8(key) else {
+            return;
+        };
+        let Some(candidates) = self.index.deletes.get(key) else {
+            return;
+        };
+        for &index in candidates {
+            if self.seen.contains(&index) {
+                continue;
+            }
+            self.seen.push(index);
+            let entry = &self.index.entries[index as usize];
+            if self.index.config.same_first_letter
+                && entry.word.as_bytes().first() != self.query.first()
+            {
+                continue;
+            }
+            let Some(distance) = osa_distance(self.query, entry.word.as_bytes(), self.max) else {
+                continue;
+            };
+            // Nearest first; then lexicon words; then a word of the query's own length (a
+            // swapped or wrong letter); then alphabetical order, so that ties are stable.
+            let rank = |word: &str, preferred: bool, distance: usize| {
+                (distance, !preferred, word.len().abs_diff(self.query.len()))
+            };
+            let better = match self.best {
+                None => true,
+                Some((d, preferred, current)) => {
+                    (rank(&entry.word, entry.preferred, distance), &*entry.word)
+                        < (rank(&current.word, preferred, d), &*current.word)
+                }
+            };
+            if better {
+                self.best = Some((distance, entry.preferred, entry));
+            }
+        }
     }
 }
 

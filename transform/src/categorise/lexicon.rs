@@ -165,6 +165,7 @@ pub(crate) fn compile(taxonomy: &Taxonomy) -> Result<Compiled, CategoriseError> 
         let lists = [
             (&lexicon.terms, false, lexicon.negatable),
             (&lexicon.fixed, false, false),
+            (&lexicon.negatable_terms, false, true),
             (&lexicon.weak, true, lexicon.negatable),
         ];
         for (terms, weak, negatable) in lists {

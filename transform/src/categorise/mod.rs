@@ -6,6 +6,12 @@
 //! negation ("I don't want the day centre, I want a job" is `employment` only) and statements
 //! that fit nothing (`unclassified`). Reading and writing tables is left to the callers.
 //!
+//! How a statement is read: `tokenise` cuts it into words and clause breaks; `normalise` turns
+//! each word into a lexicon word id (rewrites, stems, typo correction through `fuzzy`); one
+//! Aho-Corasick automaton (`lexicon`) finds every lexicon phrase in the id sequence; `rules`
+//! weighs them (longest phrase wins, negation, frames, weak terms). The lexicon itself, and
+//! what each setting means, is `schemas/taxonomy/v1.toml`.
+//!
 //! ```
 //! use stf_schemas::codes::Category;
 //! use stf_transform::categorise::Categoriser;
@@ -21,7 +27,9 @@ mod lexicon;
 mod normalise;
 mod rules;
 mod stem;
+mod tokenise;
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -29,8 +37,9 @@ use stf_schemas::codes::{Category, ServiceType};
 use stf_schemas::taxonomy::{Taxonomy, TaxonomyError};
 
 use lexicon::{encode, Compiled, ID_BYTES};
-use normalise::{tokenise, Piece, BOUNDARY};
+use normalise::BOUNDARY;
 use rules::Hit;
+use tokenise::{tokenise, Piece};
 
 /// The categoriser cannot be built from a taxonomy.
 #[derive(Debug, thiserror::Error)]
@@ -169,24 +178,39 @@ impl Categoriser {
 
     /// The categories a statement asks for.
     pub fn categorise(&self, text: &str) -> Categorisation {
-        let mut words: Vec<u32> = Vec::with_capacity(32);
-        let mut spans: Vec<Range<usize>> = Vec::with_capacity(32);
-        self.words(text, &mut words, &mut spans);
-        let mut haystack = Vec::with_capacity(words.len() * ID_BYTES);
-        for &id in &words {
-            encode(id, &mut haystack);
+        SCRATCH.with(|cell| {
+            let Ok(mut scratch) = cell.try_borrow_mut() else {
+                // Only reachable by re-entering from inside a categorisation; stay correct.
+                return self.categorise_with(text, &mut Scratch::default());
+            };
+            self.categorise_with(text, &mut scratch)
+        })
+    }
+
+    fn categorise_with(&self, text: &str, scratch: &mut Scratch) -> Categorisation {
+        scratch.clear();
+        self.words(text, scratch);
+        let Scratch {
+            words,
+            spans,
+            haystack,
+            hits,
+            ..
+        } = scratch;
+        for &id in words.iter() {
+            encode(id, haystack);
         }
-        let hits: Vec<Hit> = self
-            .compiled
-            .automaton
-            .find_overlapping_iter(&haystack)
-            .map(|m| Hit {
-                pattern: m.pattern().as_usize(),
-                start: m.start() / ID_BYTES,
-                end: m.end() / ID_BYTES,
-            })
-            .collect();
-        rules::decide(&self.compiled, &words, &spans, hits)
+        hits.extend(
+            self.compiled
+                .automaton
+                .find_overlapping_iter(haystack.as_slice())
+                .map(|m| Hit {
+                    pattern: m.pattern().as_usize(),
+                    start: m.start() / ID_BYTES,
+                    end: m.end() / ID_BYTES,
+                }),
+        );
+        rules::decide(&self.compiled, words, spans, hits)
     }
 
     /// The categories of a planned-support item: from its description, or, when that gives
@@ -210,10 +234,10 @@ impl Categoriser {
     /// The statement as the matcher sees it: normalised words, `|` for a clause break and `?`
     /// for a word the lexicon does not know. For explaining and debugging.
     pub fn normalised(&self, text: &str) -> String {
-        let mut words = Vec::new();
-        let mut spans = Vec::new();
-        self.words(text, &mut words, &mut spans);
-        let words: Vec<&str> = words
+        let mut scratch = Scratch::default();
+        self.words(text, &mut scratch);
+        let words: Vec<&str> = scratch
+            .words
             .iter()
             .map(|&id| self.compiled.normaliser.word(id))
             .collect();
@@ -224,7 +248,7 @@ impl Categoriser {
     /// as it is or is unknown. For explaining and for maintaining the known-words list.
     pub fn correction(&self, word: &str) -> Option<String> {
         let mut folded = None;
-        tokenise(word, |piece| {
+        tokenise(word, &mut String::new(), |piece| {
             if let Piece::Word(w, _) = piece {
                 folded.get_or_insert_with(|| w.to_owned());
             }
@@ -243,11 +267,18 @@ impl Categoriser {
             .map(|(phrase, category)| (phrase.as_str(), *category))
     }
 
-    fn words(&self, text: &str, words: &mut Vec<u32>, spans: &mut Vec<Range<usize>>) {
+    /// The word ids of `text` and their spans, into `scratch`.
+    fn words(&self, text: &str, scratch: &mut Scratch) {
         let normaliser = &self.compiled.normaliser;
-        let mut scratch = String::new();
-        tokenise(text, |piece| match piece {
-            Piece::Word(word, span) => normaliser.resolve(word, &mut scratch, |id| {
+        let Scratch {
+            words,
+            spans,
+            word,
+            stem,
+            ..
+        } = scratch;
+        tokenise(text, word, |piece| match piece {
+            Piece::Word(word, span) => normaliser.resolve(word, stem, |id| {
                 words.push(id);
                 spans.push(span.clone());
             }),
@@ -260,6 +291,31 @@ impl Categoriser {
             }
         });
     }
+}
+
+/// Buffers reused from one statement to the next on a thread, so that categorising allocates
+/// little more than its result.
+#[derive(Debug, Default)]
+struct Scratch {
+    words: Vec<u32>,
+    spans: Vec<Range<usize>>,
+    haystack: Vec<u8>,
+    hits: Vec<Hit>,
+    word: String,
+    stem: String,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.words.clear();
+        self.spans.clear();
+        self.haystack.clear();
+        self.hits.clear();
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 #[cfg(test)]

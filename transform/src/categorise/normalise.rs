@@ -1,118 +1,49 @@
-//! From text to word ids: cutting text into words and clause breaks, then rewriting, dropping,
-//! stemming and typo-correcting each word into the id the lexicon uses for it.
+//! From words to word ids: rewriting, dropping, stemming and typo-correcting each word of a
+//! statement into the id the lexicon uses for it.
 //!
 //! Lexicon phrases and statements go through the same steps, so a lexicon author writes
 //! phrases naturally. Which phrases exist, and what they mean, is left to the lexicon.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
-use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use stf_schemas::taxonomy;
 
 use super::fuzzy::{FuzzyConfig, FuzzyIndex};
 use super::hash::FastMap;
 use super::stem::stem_into;
+use super::tokenise::{push_folded, tokenise, Piece};
 
 /// The id of a word the lexicon does not know; no phrase contains it.
 pub(crate) const UNKNOWN: u32 = 0;
 /// The id of a clause break (punctuation); no phrase contains it.
 pub(crate) const BOUNDARY: u32 = 1;
 
+/// Typo corrections remembered per thread before the memory is cleared.
+const MAX_REMEMBERED: usize = 65_536;
+
+static NEXT_NORMALISER: AtomicU64 = AtomicU64::new(1);
+
+/// Each thread remembers the corrections it has made (and failed to make) for one normaliser,
+/// since unknown words (names, rare words) recur and a lookup costs more than a hash probe.
+#[derive(Default)]
+struct Remembered {
+    normaliser: u64,
+    corrections: FastMap<Box<str>, Option<Box<[u32]>>>,
+}
+
+thread_local! {
+    static REMEMBERED: RefCell<Remembered> = RefCell::new(Remembered::default());
+}
+
 /// How deep rewrites may chain ("wanna" -> "want to"; "ur" -> "your" -> "my").
 const MAX_REWRITE_DEPTH: usize = 4;
 
-/// A piece of text: a word (lowercased, accents folded) with its byte span, or a clause break.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Piece<'a> {
-    Word(&'a str, Range<usize>),
-    Break,
-}
-
-/// Cuts `text` into words and clause breaks.
-///
-/// "don't" becomes "dont"; other clitics are dropped ("I'd" -> "i", "mum's" -> "mum"); `&` is
-/// "and"; sentence punctuation, brackets, new lines and a spaced dash end a clause; any other
-/// character only separates words.
-pub(crate) fn tokenise(text: &str, mut emit: impl FnMut(Piece<'_>)) {
-    let mut word = String::new();
-    let mut start = 0;
-    let mut end = 0;
-    let mut previous = ' ';
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c.is_alphanumeric() {
-            if word.is_empty() {
-                start = i;
-            }
-            push_folded(c, &mut word);
-            end = i + c.len_utf8();
-        } else if is_apostrophe(c)
-            && !word.is_empty()
-            && chars.peek().is_some_and(|&(_, next)| next.is_alphabetic())
-        {
-            let rest = &text[i + c.len_utf8()..];
-            let clitic_len: usize = rest
-                .chars()
-                .take_while(|ch| ch.is_alphabetic())
-                .map(char::len_utf8)
-                .sum();
-            let clitic = rest[..clitic_len].to_lowercase();
-            if word.ends_with('n') && clitic == "t" {
-                // "don't": keep the t, drop the apostrophe.
-            } else if matches!(clitic.as_str(), "s" | "d" | "ll" | "re" | "ve" | "m") {
-                for _ in 0..clitic.chars().count() {
-                    chars.next();
-                }
-            }
-        } else {
-            if !word.is_empty() {
-                emit(Piece::Word(&word, start..end));
-                word.clear();
-            }
-            if c == '&' {
-                emit(Piece::Word("and", i..i + 1));
-            } else if ends_clause(c, previous) {
-                emit(Piece::Break);
-            }
-        }
-        previous = c;
-    }
-    if !word.is_empty() {
-        emit(Piece::Word(&word, start..end));
-    }
-}
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '`')
-}
-
-fn ends_clause(c: char, previous: char) -> bool {
-    match c {
-        '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '[' | ']' | '\n' | '\r' | '|' => true,
-        '\u{2022}' | '\u{2013}' | '\u{2014}' => true,
-        '-' => previous.is_whitespace(),
-        _ => false,
-    }
-}
-
-/// Lowercases `c` and folds common Latin accents ("café" -> "cafe").
-fn push_folded(c: char, out: &mut String) {
-    for lower in c.to_lowercase() {
-        match lower {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),
-            'ç' => out.push('c'),
-            'è' | 'é' | 'ê' | 'ë' => out.push('e'),
-            'ì' | 'í' | 'î' | 'ï' => out.push('i'),
-            'ñ' => out.push('n'),
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => out.push('o'),
-            'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
-            'ý' | 'ÿ' => out.push('y'),
-            'ß' => out.push_str("ss"),
-            'æ' => out.push_str("ae"),
-            'œ' => out.push_str("oe"),
-            other => out.push(other),
-        }
-    }
+/// How a word was found without typo correction.
+enum Exact<'a> {
+    Ids(&'a [u32]),
+    Id(u32),
 }
 
 /// A lexicon phrase that cannot be turned into words.
@@ -127,6 +58,8 @@ pub(crate) enum PhraseProblem {
 /// Word ids for words, built from the lexicon and then read-only.
 #[derive(Debug)]
 pub(crate) struct Normaliser {
+    /// Tells this normaliser's remembered corrections from another's.
+    id: u64,
     rewrite: FastMap<Box<str>, Vec<Box<str>>>,
     drop: HashSet<Box<str>>,
     keep: HashSet<Box<str>>,
@@ -147,6 +80,7 @@ impl Normaliser {
             folded.into_boxed_str()
         };
         let mut normaliser = Self {
+            id: NEXT_NORMALISER.fetch_add(1, Ordering::Relaxed),
             rewrite: config
                 .rewrite
                 .iter()
@@ -181,7 +115,7 @@ impl Normaliser {
     pub(crate) fn intern_phrase(&mut self, phrase: &str) -> Result<Vec<u32>, PhraseProblem> {
         let mut words = Vec::new();
         let mut punctuation = false;
-        tokenise(phrase, |piece| match piece {
+        tokenise(phrase, &mut String::new(), |piece| match piece {
             Piece::Word(word, _) => words.push(word.to_owned()),
             Piece::Break => punctuation = true,
         });
@@ -201,7 +135,7 @@ impl Normaliser {
     /// Adds a real word that is never to be typo-corrected.
     pub(crate) fn add_known_word(&mut self, word: &str) {
         let mut words = Vec::new();
-        tokenise(word, |piece| {
+        tokenise(word, &mut String::new(), |piece| {
             if let Piece::Word(word, _) = piece {
                 words.push(word.to_owned());
             }
@@ -242,18 +176,29 @@ impl Normaliser {
 
     /// The ids of one word of a statement, passed to `emit`; `scratch` is reused between calls.
     pub(crate) fn resolve(&self, word: &str, scratch: &mut String, mut emit: impl FnMut(u32)) {
-        if let Some(ids) = self.surface.get(word) {
-            ids.iter().for_each(|&id| emit(id));
-            return;
-        }
-        stem_into(word, scratch);
-        if let Some(&id) = self.vocab.get(scratch.as_str()) {
-            emit(id);
-            return;
-        }
-        match self.fuzzy.lookup(&[word, scratch.as_str()]) {
-            Some(ids) => ids.iter().for_each(|&id| emit(id)),
-            None => emit(UNKNOWN),
+        match self.exact(word, scratch) {
+            Some(Exact::Ids(ids)) => ids.iter().for_each(|&id| emit(id)),
+            Some(Exact::Id(id)) => emit(id),
+            None => REMEMBERED.with(|cell| {
+                let mut remembered = cell.borrow_mut();
+                if remembered.normaliser != self.id
+                    || remembered.corrections.len() >= MAX_REMEMBERED
+                {
+                    remembered.corrections.clear();
+                    remembered.normaliser = self.id;
+                }
+                let ids = match remembered.corrections.get(word) {
+                    Some(ids) => ids,
+                    None => {
+                        let found = self.fuzzy.lookup(&[word, scratch.as_str()]).cloned();
+                        remembered.corrections.entry(word.into()).or_insert(found)
+                    }
+                };
+                match ids {
+                    Some(ids) => ids.iter().for_each(|&id| emit(id)),
+                    None => emit(UNKNOWN),
+                }
+            }),
         }
     }
 
@@ -261,16 +206,36 @@ impl Normaliser {
     /// stemmed) or has no near lexicon word.
     pub(crate) fn correction(&self, word: &str) -> Option<&[u32]> {
         let mut scratch = String::new();
-        if self.surface.contains_key(word) {
-            return None;
-        }
-        stem_into(word, &mut scratch);
-        if self.vocab.contains_key(scratch.as_str()) {
+        if self.exact(word, &mut scratch).is_some() {
             return None;
         }
         self.fuzzy
             .lookup(&[word, scratch.as_str()])
             .map(|ids| &**ids)
+    }
+
+    /// The ids of `word` read as it is, stemmed, or with a dropped final g restored
+    /// ("feelin" -> "feeling"); leaves the stem of `word` in `scratch`.
+    fn exact(&self, word: &str, scratch: &mut String) -> Option<Exact<'_>> {
+        if let Some(ids) = self.surface.get(word) {
+            return Some(Exact::Ids(ids));
+        }
+        stem_into(word, scratch);
+        if let Some(&id) = self.vocab.get(scratch.as_str()) {
+            return Some(Exact::Id(id));
+        }
+        if word.len() >= 4 && word.ends_with("in") {
+            let restored = format!("{word}g");
+            if let Some(ids) = self.surface.get(restored.as_str()) {
+                return Some(Exact::Ids(ids));
+            }
+            let mut stem = String::new();
+            stem_into(&restored, &mut stem);
+            if let Some(&id) = self.vocab.get(stem.as_str()) {
+                return Some(Exact::Id(id));
+            }
+        }
+        None
     }
 
     /// The normalised word behind an id, for explaining what the matcher saw.
@@ -340,30 +305,6 @@ impl Normaliser {
 mod tests {
     use super::*;
 
-    fn pieces(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        tokenise(text, |piece| match piece {
-            Piece::Word(word, span) => {
-                assert!(span.end <= text.len());
-                out.push(word.to_owned());
-            }
-            Piece::Break => out.push("|".to_owned()),
-        });
-        out
-    }
-
-    #[test]
-    fn words_clitics_and_breaks() {
-        assert_eq!(
-            pieces("I don't want the Day-Centre, I'd like a job!"),
-            ["i", "dont", "want", "the", "day", "centre", "|", "i", "like", "a", "job", "|"]
-        );
-        assert_eq!(pieces("Mum's café & Nan’s"), ["mum", "cafe", "and", "nan"]);
-        assert_eq!(pieces("a job - not this"), ["a", "job", "|", "not", "this"]);
-        assert_eq!(pieces("c my m8s 2nite"), ["c", "my", "m8s", "2nite"]);
-        assert_eq!(pieces("O'Neil can't"), ["oneil", "cant"]);
-    }
-
     fn normaliser() -> Normaliser {
         let mut config = taxonomy::Normalise::default();
         config.drop.push("the".into());
@@ -389,7 +330,7 @@ mod tests {
     fn words(normaliser: &Normaliser, text: &str) -> Vec<String> {
         let mut scratch = String::new();
         let mut ids = Vec::new();
-        tokenise(text, |piece| {
+        tokenise(text, &mut String::new(), |piece| {
             if let Piece::Word(word, _) = piece {
                 normaliser.resolve(word, &mut scratch, |id| ids.push(id));
             }
@@ -406,7 +347,11 @@ mod tests {
         assert_eq!(words(&n, "ur tablets"), ["my", "tablets"]);
         assert_eq!(words(&n, "the swims"), ["swim"]);
         assert_eq!(words(&n, "swiming"), ["swim"]);
-        assert_eq!(words(&n, "lovely"), ["lovely"]);
+        assert_eq!(
+            words(&n, "lovely"),
+            ["loveli"],
+            "a known word, not \"lonely\""
+        );
         assert_eq!(words(&n, "zebra"), ["?"]);
     }
 

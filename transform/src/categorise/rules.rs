@@ -32,10 +32,11 @@ pub(crate) fn decide(
     compiled: &Compiled,
     words: &[u32],
     spans: &[Range<usize>],
-    mut hits: Vec<Hit>,
+    hits: &mut Vec<Hit>,
 ) -> Categorisation {
-    let hits = outermost(&mut hits);
-    let clause = clauses(compiled, words, &hits);
+    outermost(hits);
+    let hits = &*hits;
+    let clause = clauses(compiled, words, hits);
     let roles = |hit: &Hit| compiled.patterns[hit.pattern].roles.iter();
 
     let mut candidates: Vec<Candidate<'_>> = hits
@@ -54,7 +55,7 @@ pub(crate) fn decide(
 
     // Negation: a cue rejects the negatable terms after it in its clause (or, for a near cue,
     // just after it).
-    for cue in &hits {
+    for cue in hits {
         for role in roles(cue) {
             let reach = match role {
                 Role::ClauseCue => usize::MAX,
@@ -76,7 +77,7 @@ pub(crate) fn decide(
     }
 
     // Frames: "a job in the garden centre" swallows the garden centre.
-    for frame_hit in &hits {
+    for frame_hit in hits {
         for role in roles(frame_hit) {
             let Role::Frame(index) = role else { continue };
             let frame = &compiled.frames[*index];
@@ -140,20 +141,17 @@ pub(crate) fn decide(
     }
 }
 
-/// Drops every hit that lies inside a longer hit, keeping the rest in order of position.
-fn outermost(hits: &mut [Hit]) -> Vec<Hit> {
+/// Drops every hit that lies inside a longer hit, leaving the rest in order of position.
+fn outermost(hits: &mut Vec<Hit>) {
     // Sorted by start, longest first: a hit is inside another exactly when some earlier hit
     // reaches at least as far. (Two hits never share both ends: equal spans are one pattern.)
     hits.sort_unstable_by_key(|h| (h.start, usize::MAX - h.end));
     let mut reach = 0;
-    let mut kept = Vec::with_capacity(hits.len());
-    for (i, hit) in hits.iter().enumerate() {
-        if i == 0 || hit.end > reach {
-            kept.push(*hit);
-        }
+    hits.retain(|hit| {
+        let keep = hit.end > reach;
         reach = reach.max(hit.end);
-    }
-    kept
+        keep
+    });
 }
 
 /// The clause number of every word: punctuation and break phrases start a new clause.

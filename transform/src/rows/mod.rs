@@ -1,0 +1,116 @@
+//! The row-level derived tables — `plans`, `outcomes`, `planned_support`, `services` — built
+//! from the current events the query engine selects ([`crate::current`]), categorising every
+//! distinct text once.
+//!
+//! Rows are held in memory until publication, so that every table of one publication comes
+//! from the same snapshot of the event tables.
+
+mod cache;
+mod plans;
+mod services;
+
+use std::collections::HashSet;
+
+use arrow::array::{BooleanArray, RecordBatch};
+use arrow::compute::filter_record_batch;
+use datafusion::execution::SendableRecordBatchStream;
+use futures::TryStreamExt;
+
+pub use cache::Cache;
+
+use crate::columns::{column, strings};
+use crate::{Error, Result};
+
+/// The row-level tables of one publication.
+#[derive(Debug, Default)]
+pub struct RowTables {
+    pub plans: Vec<RecordBatch>,
+    pub outcomes: Vec<RecordBatch>,
+    pub planned_support: Vec<RecordBatch>,
+    pub services: Vec<RecordBatch>,
+}
+
+/// Row counts, for logs and reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub plans: usize,
+    pub outcomes: usize,
+    pub planned_support: usize,
+    pub services: usize,
+}
+
+impl RowTables {
+    pub fn counts(&self) -> RowCounts {
+        let rows = |b: &[RecordBatch]| b.iter().map(RecordBatch::num_rows).sum();
+        RowCounts {
+            plans: rows(&self.plans),
+            outcomes: rows(&self.outcomes),
+            planned_support: rows(&self.planned_support),
+            services: rows(&self.services),
+        }
+    }
+}
+
+/// Reads the current plans and adds their `plans`, `outcomes` and `planned_support` rows.
+/// A plan whose current event was delivered twice appears once.
+pub async fn add_plans(
+    tables: &mut RowTables,
+    mut current: SendableRecordBatchStream,
+    cache: &mut Cache<'_>,
+    publication_id: &str,
+) -> Result<()> {
+    let mut seen: HashSet<String> = HashSet::new();
+    while let Some(batch) = current
+        .try_next()
+        .await
+        .map_err(Error::query("reading current plans"))?
+    {
+        let batch = first_of_each_plan(&batch, &mut seen)?;
+        if batch.num_rows() == 0 {
+            continue;
+        }
+        let built = plans::plan_batches(&batch, cache, publication_id)?;
+        tables.plans.push(built.plans);
+        tables.outcomes.push(built.outcomes);
+        tables.planned_support.push(built.planned_support);
+    }
+    Ok(())
+}
+
+/// Reads the current services and adds their `services` rows.
+pub async fn add_services(
+    tables: &mut RowTables,
+    mut current: SendableRecordBatchStream,
+    cache: &mut Cache<'_>,
+    publication_id: &str,
+) -> Result<()> {
+    while let Some(batch) = current
+        .try_next()
+        .await
+        .map_err(Error::query("reading current services"))?
+    {
+        if batch.num_rows() > 0 {
+            tables
+                .services
+                .push(services::service_batch(&batch, cache, publication_id)?);
+        }
+    }
+    Ok(())
+}
+
+/// Drops rows whose `plan_id` was seen before (copies of a redelivered current event).
+fn first_of_each_plan(batch: &RecordBatch, seen: &mut HashSet<String>) -> Result<RecordBatch> {
+    let ids = strings(
+        column(batch, "plan_events", "plan_id")?,
+        "plan_events",
+        "plan_id",
+    )?;
+    let keep: BooleanArray = ids
+        .iter()
+        .map(|id| Some(id.is_some_and(|id| seen.insert(id.to_owned()))))
+        .collect();
+    if keep.true_count() == batch.num_rows() {
+        return Ok(batch.clone());
+    }
+    filter_record_batch(batch, &keep).map_err(Error::arrow("plans"))
+}
