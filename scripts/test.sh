@@ -23,6 +23,12 @@ if ! command -v tansu >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tansu" ]; then
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
 
+step "chromium, a real headless browser for the dashboard test"
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+
 step "cargo fmt"
 cargo fmt --all -- --check
 

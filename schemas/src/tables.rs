@@ -27,6 +27,12 @@ pub enum Table {
     DemandMonthly,
     MainstreamShare,
     Pooling,
+    /// Internal to the transform: per plan, the few events that decide its current state
+    /// (the current event, the first `plan_agreed`, the first `plan_closed`), so that a run
+    /// reads only the events committed since the last one. Not part of the SQL catalog.
+    PlanState,
+    /// Internal to the transform: the current event of every provider service.
+    ServiceState,
 }
 
 impl Table {
@@ -44,6 +50,9 @@ impl Table {
         Self::MainstreamShare,
         Self::Pooling,
     ];
+
+    /// The transform's own state, kept beside the tables of [`Table::ALL`] and not queryable.
+    pub const INTERNAL: [Table; 2] = [Self::PlanState, Self::ServiceState];
 
     /// Tables written by ingest.
     pub const EVENTS: [Table; 3] = [Self::PlanEvents, Self::ServiceEvents, Self::RejectedEvents];
@@ -63,6 +72,8 @@ impl Table {
             Self::DemandMonthly => "demand_monthly",
             Self::MainstreamShare => "mainstream_share",
             Self::Pooling => "pooling",
+            Self::PlanState => "_plan_state",
+            Self::ServiceState => "_service_state",
         }
     }
 
@@ -82,8 +93,8 @@ impl Table {
     /// The table's Arrow schema.
     pub fn schema(self) -> SchemaRef {
         let fields = match self {
-            Self::PlanEvents => plan_events(),
-            Self::ServiceEvents => service_events(),
+            Self::PlanEvents | Self::PlanState => plan_events(),
+            Self::ServiceEvents | Self::ServiceState => service_events(),
             Self::RejectedEvents => rejected_events(),
             Self::Plans => plans(),
             Self::Outcomes => outcomes(),

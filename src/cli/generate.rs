@@ -169,7 +169,12 @@ struct Ndjson {
 
 /// Writes every message to its file, and the truth beside them. One thread: a writer thread
 /// measured slower here (frees across threads and cache traffic cost more than the overlap).
-fn to_files(mut generator: Generator, dir: &Path, progress: &ProgressBar) -> anyhow::Result<Stats> {
+/// `stf demo` generates its data through this too.
+pub fn to_files(
+    mut generator: Generator,
+    dir: &Path,
+    progress: &ProgressBar,
+) -> anyhow::Result<Stats> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut files = Files::create(dir)?;
     let mut count = 0u64;

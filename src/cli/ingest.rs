@@ -153,26 +153,8 @@ async fn run_files(args: &IngestArgs, store: Store, metrics: Arc<Metrics>) -> an
             .unwrap_or_else(|| store.root().join("dead-letters")),
         flush: args.flush()?,
     };
-    let files = stf_ingest::file_source::expand_inputs(&config.inputs)?;
-    let total: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
-    let bar = progress_bar(total);
-    let mut done_before = 0u64;
-    let mut current: Option<PathBuf> = None;
-    let mut last_read = 0u64;
-    let mut progress = |path: &std::path::Path, read: u64, _size: u64| {
-        if current.as_deref() != Some(path) {
-            done_before += last_read;
-            current = Some(path.to_owned());
-        }
-        last_read = read;
-        bar.set_position(done_before + read);
-    };
-    let mut sink = Sink::open(store).await?;
-    let summary = stf_ingest::ingest_files(&mut sink, &config, &metrics, &mut progress).await?;
+    let bar = progress_bar();
+    let summary = ingest_files(store, &config, &metrics, &bar).await?;
     bar.finish_and_clear();
     tracing::info!(
         files = summary.files,
@@ -192,11 +174,41 @@ async fn run_files(args: &IngestArgs, store: Store, metrics: Arc<Metrics>) -> an
     Ok(())
 }
 
-fn progress_bar(total: u64) -> ProgressBar {
+/// Ingests the NDJSON files of `config` into `store`, showing the bytes read on `bar` (whose
+/// length is set to the inputs' size). `stf demo` runs its ingest step through this too.
+pub async fn ingest_files(
+    store: Store,
+    config: &FileSourceConfig,
+    metrics: &Metrics,
+    bar: &ProgressBar,
+) -> anyhow::Result<stf_ingest::file_source::FileSummary> {
+    let files = stf_ingest::file_source::expand_inputs(&config.inputs)?;
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    bar.set_length(total);
+    let mut done_before = 0u64;
+    let mut current: Option<PathBuf> = None;
+    let mut last_read = 0u64;
+    let mut progress = |path: &std::path::Path, read: u64, _size: u64| {
+        if current.as_deref() != Some(path) {
+            done_before += last_read;
+            current = Some(path.to_owned());
+        }
+        last_read = read;
+        bar.set_position(done_before + read);
+    };
+    let mut sink = Sink::open(store).await?;
+    Ok(stf_ingest::ingest_files(&mut sink, config, metrics, &mut progress).await?)
+}
+
+fn progress_bar() -> ProgressBar {
     if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(total);
+    let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(
             "ingest {bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",

@@ -1,9 +1,12 @@
 //! The command line: subcommands and their dispatch.
 
 pub mod categorise;
+pub mod demo;
 pub mod generate;
 pub mod ingest;
 pub mod logging;
+pub mod serve;
+pub mod sql;
 pub mod transform;
 
 use std::process::ExitCode;
@@ -32,6 +35,14 @@ pub enum Command {
     Categorise(categorise::CategoriseArgs),
     /// Build the derived tables and measures from the event tables (once, or with --watch).
     Transform(transform::TransformArgs),
+    /// Run SQL over the store's tables (read-only), pinned to one publication: one query, or
+    /// an interactive prompt.
+    Sql(sql::SqlArgs),
+    /// Serve the SQL API, the published aggregates and the dashboard over HTTP.
+    Serve(serve::ServeArgs),
+    /// Generate a realistic data set, ingest and transform it, and serve the dashboard: no
+    /// Kafka needed.
+    Demo(demo::DemoArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -41,6 +52,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Categorise(args) => categorise::run(args)?,
         Command::Ingest(args) => runtime()?.block_on(ingest::run(args))?,
         Command::Transform(args) => runtime()?.block_on(transform::run(args))?,
+        Command::Sql(args) => return sql::run(args),
+        Command::Serve(args) => runtime()?.block_on(serve::run(args))?,
+        Command::Demo(args) => runtime()?.block_on(demo::run(args))?,
     }
     Ok(ExitCode::SUCCESS)
 }

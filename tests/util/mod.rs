@@ -60,6 +60,7 @@ pub fn python(script: &str, args: &[&Path]) -> String {
 
 pub mod broker;
 pub mod ingest;
+pub mod server;
 
 /// Polls `check` every 200 ms until it holds, panicking after `secs` seconds.
 pub fn wait_until(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
@@ -71,4 +72,21 @@ pub fn wait_until(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+}
+
+/// Runs `stf ARGS` with the log filter the arguments give (no `STF_LOG` override), panicking
+/// with its output when it fails.
+pub fn stf_logged(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_stf"))
+        .args(args)
+        .env_remove("STF_LOG")
+        .output()
+        .expect("stf runs");
+    assert!(
+        out.status.success(),
+        "stf {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }

@@ -2,8 +2,11 @@
 //! services, build the row tables and the measures, and publish them all — or do nothing when
 //! the latest publication was made from the same inputs.
 //!
-//! Every run recomputes everything from the event tables (no incremental processing yet), so
-//! a new taxonomy version or a changed setting recategorises and recounts all of it.
+//! A run reads only the events committed since the last publication, beside the few events
+//! that decided each plan and service last time ([`crate::state`]); the first run reads them
+//! all. Every current plan is categorised and every measure recounted on each run (texts are
+//! categorised once per distinct text), so a new taxonomy version or a changed setting
+//! recategorises and recounts all of it.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -18,6 +21,7 @@ use crate::categorise::Categoriser;
 use crate::measures::{self, MeasureConfig};
 use crate::publish::{self, Manifest, SourceVersions, MANIFEST_KEY};
 use crate::rows::{self, Cache, RowCounts, RowTables};
+use crate::state::{self, Mode};
 use crate::{current, session, Error, Result};
 
 /// How a transform runs.
@@ -93,6 +97,8 @@ pub struct Publication {
     /// The version `plans` (and its manifest) was given.
     pub plans_version: u64,
     pub rows: RowCounts,
+    /// Whether the run read every event or only the new ones.
+    pub mode: Mode,
     pub elapsed: Duration,
 }
 
@@ -146,7 +152,8 @@ impl Transformer {
             service_events: service_events.version().unwrap_or(0),
         };
         let settings = self.settings();
-        if let Some(latest) = publish::latest(&self.store).await? {
+        let latest = publish::latest(&self.store).await?;
+        if let Some(latest) = &latest {
             if latest.covers(sources, self.categoriser.version(), &settings) {
                 tracing::info!(
                     publication_id = %latest.publication_id,
@@ -154,14 +161,21 @@ impl Transformer {
                     service_events = sources.service_events,
                     "Derived tables are up to date."
                 );
-                return Ok(RunOutcome::UpToDate(latest));
+                return Ok(RunOutcome::UpToDate(latest.clone()));
             }
         }
         let publication_id = publication_id(sources);
         let partitions = self.config.partitions.max(1);
         let ctx = session::context(self.config.memory_limit_bytes, partitions)?;
-        session::register_delta(&ctx, "plan_events", &plan_events).await?;
-        session::register_delta(&ctx, "service_events", &service_events).await?;
+        let mode = state::register_sources(
+            &ctx,
+            &self.store,
+            latest.as_ref(),
+            &plan_events,
+            &service_events,
+        )
+        .await?;
+        tracing::info!(?mode, "Reading events.");
 
         on_step(Step::CurrentPlans);
         let mut cache = Cache::new(&self.categoriser);
@@ -173,7 +187,12 @@ impl Transformer {
             &publication_id,
         )
         .await?;
-        let last_event = current::last_plan_event(&ctx).await?;
+        // The state keeps only deciding events, so the latest event time is carried over.
+        let carried = match mode {
+            Mode::Full => None,
+            Mode::Incremental { .. } => latest.as_ref().and_then(|m| m.last_plan_event),
+        };
+        let last_event = current::last_plan_event(&ctx).await?.max(carried);
 
         on_step(Step::CurrentServices);
         rows::add_services(
@@ -186,6 +205,7 @@ impl Transformer {
         let (reused, categorised) = cache.stats();
         tracing::info!(reused, categorised, "Categorised texts.");
         drop(cache);
+        let (plan_state, service_state) = state::compute(&ctx).await?;
 
         on_step(Step::Measures);
         for (name, table, batches) in [
@@ -222,6 +242,7 @@ impl Transformer {
             taxonomy_version: self.categoriser.version().to_owned(),
             settings,
             tables: BTreeMap::new(),
+            last_plan_event: last_event,
         };
         let mut outputs: Vec<(Table, Vec<RecordBatch>)> = vec![
             (Table::Outcomes, tables.outcomes),
@@ -229,6 +250,8 @@ impl Transformer {
             (Table::Services, tables.services),
         ];
         outputs.extend(measure_tables.tables);
+        outputs.push((Table::PlanState, plan_state));
+        outputs.push((Table::ServiceState, service_state));
         let common = vec![
             (
                 "stf.publication_id".to_owned(),
@@ -260,6 +283,7 @@ impl Transformer {
             outcomes = rows.outcomes,
             planned_support = rows.planned_support,
             services = rows.services,
+            ?mode,
             seconds = elapsed.as_secs_f64(),
             "Published derived tables."
         );
@@ -267,6 +291,7 @@ impl Transformer {
             manifest,
             plans_version: plans.version,
             rows,
+            mode,
             elapsed,
         }))
     }

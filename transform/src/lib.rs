@@ -18,9 +18,11 @@ pub mod measures;
 pub mod publish;
 pub mod rows;
 mod session;
+pub mod state;
 
 pub use columns::PUBLICATION_ID;
 pub use error::{Error, Result};
 pub use job::{Publication, RunOutcome, Step, TransformConfig, Transformer};
 pub use measures::MeasureConfig;
 pub use publish::{Manifest, SourceVersions, MANIFEST_KEY};
+pub use state::Mode;

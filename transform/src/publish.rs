@@ -37,8 +37,13 @@ pub struct Manifest {
     pub taxonomy_version: String,
     /// Settings that change the output (`pooling_min_people`).
     pub settings: BTreeMap<String, serde_json::Value>,
-    /// The version each other derived table was given by this publication.
+    /// The version each other derived table (and the transform's state) was given by this
+    /// publication.
     pub tables: BTreeMap<String, u64>,
+    /// The latest `occurred_at` of any plan event read so far (microseconds since the epoch):
+    /// the end of the data in time, carried from run to run.
+    #[serde(default)]
+    pub last_plan_event: Option<i64>,
 }
 
 impl Manifest {

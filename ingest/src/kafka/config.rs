@@ -3,6 +3,11 @@
 use std::time::Duration;
 
 use rdkafka::ClientConfig;
+use stf_schemas::validate::MAX_MESSAGE_BYTES;
+
+/// The largest record the dead-letter producer sends: a payload of up to
+/// [`MAX_MESSAGE_BYTES`] and room for the headers.
+const DEAD_LETTER_MAX_BYTES: usize = MAX_MESSAGE_BYTES + (64 << 10);
 
 use crate::batch::FlushPolicy;
 
@@ -69,7 +74,10 @@ impl KafkaConfig {
         c.set("bootstrap.servers", &self.brokers)
             .set("acks", "all")
             .set("linger.ms", "5")
-            .set("message.timeout.ms", "30000");
+            .set("message.timeout.ms", "30000")
+            // A dead letter is at most MAX_MESSAGE_BYTES of payload (see `dead_letters`) plus
+            // its headers; librdkafka's default (1,000,000) is below that.
+            .set("message.max.bytes", DEAD_LETTER_MAX_BYTES.to_string());
         for (k, v) in &self.client_settings {
             if !k.starts_with("fetch.") && !k.starts_with("group.") && !k.starts_with("auto.") {
                 c.set(k, v);

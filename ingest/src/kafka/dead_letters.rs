@@ -1,5 +1,7 @@
 //! Dead letters on the broker: a rejected message's original bytes to `<topic>.dlq`, with
-//! headers for the reason code, the detail and the source coordinates.
+//! headers for the reason code, the detail and the source coordinates. A payload over
+//! [`MAX_MESSAGE_BYTES`] (rejected as `oversize`) is cut to that size, with a header giving its
+//! original length: the whole message stays at its source coordinates.
 
 use std::time::Duration;
 
@@ -7,7 +9,7 @@ use futures::future::try_join_all;
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use stf_schemas::topics::dead_letter;
-use stf_schemas::validate::Rejection;
+use stf_schemas::validate::{Rejection, MAX_MESSAGE_BYTES};
 
 use crate::Error;
 
@@ -40,7 +42,9 @@ impl DeadLetters {
         let topic = dead_letter(letter.topic);
         let partition = letter.partition.to_string();
         let offset = letter.offset.to_string();
-        let headers = OwnedHeaders::new()
+        let original_len = letter.payload.len().to_string();
+        let payload = &letter.payload[..letter.payload.len().min(MAX_MESSAGE_BYTES)];
+        let mut headers = OwnedHeaders::new()
             .insert(Header {
                 key: "stf-reason",
                 value: Some(letter.rejection.reason.code()),
@@ -61,9 +65,13 @@ impl DeadLetters {
                 key: "stf-source-offset",
                 value: Some(offset.as_str()),
             });
-        let mut record = FutureRecord::to(&topic)
-            .payload(letter.payload)
-            .headers(headers);
+        if payload.len() < letter.payload.len() {
+            headers = headers.insert(Header {
+                key: "stf-truncated-from-bytes",
+                value: Some(original_len.as_str()),
+            });
+        }
+        let mut record = FutureRecord::to(&topic).payload(payload).headers(headers);
         if let Some(key) = letter.key {
             record = record.key(key);
         }

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The commissioner query set (bench/queries/*.sql), side by side in one run on this machine:
+#   ours:   `stf sql` (release) over the store's Delta tables, pinned to the latest publication;
+#   DuckDB: the same SQL over the same Parquet files (each table's current files as Python's
+#           deltalake lists them, read with read_parquet), in one warm connection.
+# Each query runs RUNS times on each side after one warm-up; the best time counts. "ours" is
+# the time `stf sql --timing` reports (planning, running and collecting the result, as DuckDB's
+# is executing and fetching it); "ours e2e" is the whole process (start, opening the Delta
+# logs of 12 tables, writing CSV) for reference. Prints per-query times, ratios ours/DuckDB,
+# their median and worst.
+#
+# usage: bench/query.sh [--plans N] [--runs R] [--store DIR]
+#   --plans   plans to generate when the store does not exist yet (default 1000000)
+#   --runs    timed runs per query and side (default 3)
+#   --store   where the store is built or reused (default ~/.cache/stf-bench/query-N)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stf-target}"
+PLANS=1000000
+RUNS=3
+STORE=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --plans) PLANS="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --store) STORE="$2"; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+STORE="${STORE:-$HOME/.cache/stf-bench/query-$PLANS}"
+python3 -c 'import duckdb, deltalake' 2>/dev/null || pip install --quiet duckdb deltalake pyarrow
+
+cargo build --release --quiet --bin stf
+STF="$CARGO_TARGET_DIR/release/stf"
+export STF_LOG=warn
+
+if [ ! -d "$STORE/plans/_delta_log" ]; then
+  WORK="$(mktemp -d)"
+  trap 'rm -rf "$WORK"' EXIT
+  mkdir -p "$STORE"
+  echo "building a store of $PLANS plans in $STORE ..."
+  T0=$(date +%s)
+  "$STF" generate --plans "$PLANS" --seed 1 --bad-fraction 0.01 --out "$WORK/events"
+  "$STF" ingest --input "$WORK/events" --store "$STORE"
+  "$STF" transform --store "$STORE"
+  echo "store built in $(( $(date +%s) - T0 )) s"
+else
+  echo "reusing the store in $STORE"
+fi
+
+python3 - "$STF" "$STORE" bench/queries "$RUNS" <<'PY'
+import os, re, statistics, subprocess, sys, time
+import duckdb
+from deltalake import DeltaTable
+
+stf, store, queries, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+TABLES = ["plan_events", "service_events", "rejected_events", "plans", "outcomes",
+          "planned_support", "services", "demand", "gap", "demand_monthly", "mainstream_share",
+          "pooling"]
+
+con = duckdb.connect()
+con.execute("SET TimeZone = 'UTC'")
+for t in TABLES:
+    dt = DeltaTable(os.path.join(store, t))
+    files = dt.file_uris()
+    hive = "true" if dt.metadata().partition_columns else "false"
+    if files:
+        listed = ", ".join("'" + f + "'" for f in files)
+        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet([{listed}], hive_partitioning = {hive})")
+    else:
+        con.register(f"{t}_empty", dt.schema().to_arrow().empty_table())
+        con.execute(f"CREATE VIEW {t} AS SELECT * FROM {t}_empty")
+
+def ours(path):
+    """(query seconds as stf reports it, whole-process seconds, rows)"""
+    started = time.perf_counter()
+    out = subprocess.run([stf, "sql", "--store", store, "--format", "csv", "--timing"],
+                         stdin=open(path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True)
+    e2e = time.perf_counter() - started
+    if out.returncode != 0:
+        raise SystemExit(f"stf sql failed on {path}: {out.stderr.strip()}")
+    m = re.search(r"\((\d+) rows?, ([0-9.]+) s\)", out.stderr)
+    return float(m.group(2)), e2e, int(m.group(1))
+
+def duck(sql):
+    started = time.perf_counter()
+    rows = con.execute(sql).arrow().num_rows
+    return time.perf_counter() - started, rows
+
+print(f"{'query':<34} {'rows':>6} {'ours ms':>9} {'DuckDB ms':>10} {'ratio':>7} {'ours e2e ms':>12}")
+ratios = []
+for name in sorted(f for f in os.listdir(queries) if f.endswith(".sql")):
+    path = os.path.join(queries, name)
+    sql = open(path).read()
+    ours(path); duck(sql)  # warm-up: file cache, DuckDB's metadata
+    o = [ours(path) for _ in range(runs)]
+    d = [duck(sql) for _ in range(runs)]
+    o_best, e2e_best, rows = min(x[0] for x in o), min(x[1] for x in o), o[0][2]
+    d_best, d_rows = min(x[0] for x in d), d[0][1]
+    if rows != d_rows:
+        raise SystemExit(f"{name}: {rows} rows from stf, {d_rows} from DuckDB")
+    ratio = o_best / d_best
+    ratios.append((ratio, name))
+    print(f"{name[:-4]:<34} {rows:>6} {o_best*1e3:>9.1f} {d_best*1e3:>10.1f} {ratio:>7.2f} {e2e_best*1e3:>12.1f}")
+median = statistics.median(r for r, _ in ratios)
+worst = max(ratios)
+print(f"median ratio ours/DuckDB {median:.2f}; worst {worst[0]:.2f} ({worst[1][:-4]})")
+PY

@@ -1,0 +1,64 @@
+//! The engine's sessions: one shared runtime (object stores, caches, no temporary files) and
+//! its session configuration, and a per-query session with a memory pool of its own.
+
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::memory_pool::{GreedyMemoryPool, TrackConsumersPool};
+use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
+use datafusion::execution::SessionStateBuilder;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+use crate::{Error, Limits, Result};
+
+/// How many of the largest memory consumers a memory-limit error names.
+const TOP_CONSUMERS: usize = 3;
+
+/// The runtime every snapshot of a catalog shares: object stores and file caches, and a
+/// memory pool of `limits.memory_bytes` for trusted queries run through
+/// [`crate::Snapshot::context`]. No disk manager: nothing spills to temporary files, so a
+/// query can exhaust memory (and fail) but never the disk.
+pub(crate) fn runtime(limits: &Limits) -> Result<Arc<RuntimeEnv>> {
+    RuntimeEnvBuilder::new()
+        .with_memory_pool(pool(limits.memory_bytes))
+        .with_disk_manager_builder(
+            DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled),
+        )
+        .build_arc()
+        .map_err(Error::engine("creating the runtime"))
+}
+
+/// A session for one snapshot's tables.
+pub(crate) fn context(limits: &Limits, runtime: Arc<RuntimeEnv>) -> SessionContext {
+    let mut config = SessionConfig::new()
+        .with_target_partitions(limits.target_partitions.max(1))
+        .with_information_schema(true);
+    // Plain strings, as our table schemas have them; and DuckDB's reading of an unqualified
+    // identifier (case-insensitive) is DataFusion's already.
+    config
+        .options_mut()
+        .execution
+        .parquet
+        .schema_force_view_types = false;
+    config.options_mut().sql_parser.map_string_types_to_utf8view = false;
+    SessionContext::new_with_config_rt(config, runtime)
+}
+
+/// A session over the same tables as `base` whose operators may hold at most
+/// `limits.memory_bytes` between them, whatever other queries hold.
+pub(crate) fn per_query(base: &SessionContext, limits: &Limits) -> SessionContext {
+    let mut runtime = base.runtime_env().as_ref().clone();
+    runtime.memory_pool = pool(limits.memory_bytes);
+    let state = SessionStateBuilder::new_from_existing(base.state())
+        .with_runtime_env(Arc::new(runtime))
+        .build();
+    SessionContext::new_with_state(state)
+}
+
+fn pool(bytes: usize) -> Arc<TrackConsumersPool<GreedyMemoryPool>> {
+    Arc::new(TrackConsumersPool::new(
+        GreedyMemoryPool::new(bytes),
+        NonZeroUsize::new(TOP_CONSUMERS).expect("TOP_CONSUMERS is not zero"),
+    ))
+}

@@ -1,0 +1,143 @@
+//! One publication, queryable: every table registered in a DataFusion session at the version
+//! the publication pins, and untrusted SQL run against it under the catalog's limits.
+
+use std::sync::Arc;
+
+use arrow::datatypes::SchemaRef;
+use datafusion::datasource::MemTable;
+use datafusion::execution::runtime_env::RuntimeEnv;
+use datafusion::prelude::SessionContext;
+use deltalake::DeltaTable;
+use stf_schemas::tables::Table;
+use stf_store::Store;
+use stf_transform::Manifest;
+
+use crate::pin::{self, Pinned};
+use crate::{execute, session, Error, Limits, Published, QueryOutput, Result};
+
+/// Every table at the versions of one publication, in a session of its own. Immutable: a
+/// newer publication is a new snapshot, so a query started on this one finishes on it.
+pub struct Snapshot {
+    published: Published,
+    versions: Vec<(Table, Option<u64>)>,
+    ctx: SessionContext,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("publication_id", &self.publication_id())
+            .field("versions", &self.versions)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Snapshot {
+    /// Opens every table at the versions `published` pins and registers them.
+    pub(crate) async fn open(
+        store: &Store,
+        published: Published,
+        limits: Limits,
+        runtime: Arc<RuntimeEnv>,
+    ) -> Result<Self> {
+        let pinned = pin::open_all(store, &published).await?;
+        let ctx = session::context(&limits, runtime);
+        let mut versions = Vec::with_capacity(pinned.len());
+        for p in pinned {
+            versions.push((p.table, p.version()));
+            register(&ctx, p).await?;
+        }
+        tracing::debug!(
+            publication_id = %published.manifest.publication_id,
+            plans_version = published.plans_version,
+            "Opened publication."
+        );
+        Ok(Self {
+            published,
+            versions,
+            ctx,
+            limits,
+        })
+    }
+
+    /// The manifest of this snapshot's publication.
+    pub fn manifest(&self) -> &Manifest {
+        &self.published.manifest
+    }
+
+    /// The publication, with the version of `plans` holding its manifest and its commit time.
+    pub fn published(&self) -> &Published {
+        &self.published
+    }
+
+    /// The id of this snapshot's publication.
+    pub fn publication_id(&self) -> &str {
+        &self.published.manifest.publication_id
+    }
+
+    /// The version each table is pinned at (`None`: the table did not exist yet and reads as
+    /// empty), in [`Table::ALL`] order. Together they identify what every query here reads.
+    pub fn table_versions(&self) -> &[(Table, Option<u64>)] {
+        &self.versions
+    }
+
+    /// The names of the queryable tables and their schemas, in [`Table::ALL`] order.
+    pub fn tables(&self) -> Vec<(&'static str, SchemaRef)> {
+        Table::ALL.iter().map(|t| (t.name(), t.schema())).collect()
+    }
+
+    /// The limits untrusted queries run under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Runs one untrusted SQL statement: refused unless it only reads (see the `guard`
+    /// module), stopped when it needs more memory or time than the limits allow, and its
+    /// result cut at the row and byte caps (`truncated` says so).
+    pub async fn query(&self, sql: &str) -> Result<QueryOutput> {
+        execute::run(&self.ctx, sql, &self.limits).await
+    }
+
+    /// The session holding this snapshot's tables, for trusted queries of our own (the
+    /// published aggregates). No guard, no timeout, no caps: never hand it user SQL.
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+}
+
+/// Registers a pinned table under its name, through delta-rs's provider (file skipping on
+/// statistics and partition values), or as an empty table when it did not exist.
+async fn register(ctx: &SessionContext, pinned: Pinned) -> Result<()> {
+    let name = pinned.table.name();
+    let provider: Arc<dyn datafusion::catalog::TableProvider> = match pinned.delta {
+        Some(delta) => delta_provider(ctx, name, &delta).await?,
+        None => Arc::new(
+            MemTable::try_new(pinned.table.schema(), vec![Vec::new()])
+                .map_err(Error::engine("registering an empty table"))?,
+        ),
+    };
+    ctx.register_table(name, provider)
+        .map_err(Error::engine("registering a table"))?;
+    Ok(())
+}
+
+async fn delta_provider(
+    ctx: &SessionContext,
+    name: &'static str,
+    delta: &DeltaTable,
+) -> Result<Arc<dyn datafusion::catalog::TableProvider>> {
+    delta
+        .update_datafusion_session(&ctx.state())
+        .map_err(|source| Error::OpenTable {
+            table: name,
+            version: delta.version().map_or("none".into(), |v| v.to_string()),
+            source: Box::new(source),
+        })?;
+    // Given the session, the scan follows its settings (plain strings, not string views).
+    delta
+        .table_provider()
+        .with_session(Arc::new(ctx.state()))
+        .await
+        .map_err(Error::engine("opening a Delta table"))
+}
