@@ -3,10 +3,11 @@
 #   ours:   `stf sql` (release) over the store's Delta tables, pinned to the latest publication;
 #   DuckDB: the same SQL over the same Parquet files (each table's current files as Python's
 #           deltalake lists them, read with read_parquet), in one warm connection.
-# Each query runs RUNS times on each side after one warm-up; the best time counts. "ours" is
-# the time `stf sql --timing` reports (planning, running and collecting the result, as DuckDB's
-# is executing and fetching it); "ours e2e" is the whole process (start, opening the Delta
-# logs of 12 tables, writing CSV) for reference. Prints per-query times, ratios ours/DuckDB,
+# Each query runs RUNS times on each side after one warm-up run; the best time counts. "ours"
+# is the time `stf sql --timing --repeat` reports for each run in one process (planning,
+# running and collecting the result), DuckDB's the time to execute the query and fetch it as
+# Arrow. "process" is the whole `stf sql` process with all its runs (start, opening the Delta
+# logs of 12 tables, writing CSV), for reference. Prints per-query times, ratios ours/DuckDB,
 # their median and worst.
 #
 # usage: bench/query.sh [--plans N] [--runs R] [--store DIR]
@@ -30,8 +31,13 @@ done
 STORE="${STORE:-$HOME/.cache/stf-bench/query-$PLANS}"
 python3 -c 'import duckdb, deltalake' 2>/dev/null || pip install --quiet duckdb deltalake pyarrow
 
-cargo build --release --quiet --bin stf
-STF="$CARGO_TARGET_DIR/release/stf"
+# STF_BENCH_BIN: an already built binary to measure instead of a fresh release build.
+if [ -n "${STF_BENCH_BIN:-}" ]; then
+  STF="$STF_BENCH_BIN"
+else
+  cargo build --release --quiet --bin stf
+  STF="$CARGO_TARGET_DIR/release/stf"
+fi
 export STF_LOG=warn
 
 if [ ! -d "$STORE/plans/_delta_log" ]; then
@@ -72,37 +78,39 @@ for t in TABLES:
         con.execute(f"CREATE VIEW {t} AS SELECT * FROM {t}_empty")
 
 def ours(path):
-    """(query seconds as stf reports it, whole-process seconds, rows)"""
+    """(best query seconds of `runs` warm runs as stf reports them, one whole process's
+    seconds, rows)"""
     started = time.perf_counter()
-    out = subprocess.run([stf, "sql", "--store", store, "--format", "csv", "--timing"],
+    out = subprocess.run([stf, "sql", "--store", store, "--format", "csv", "--timing",
+                          "--repeat", str(runs + 1)],
                          stdin=open(path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                          text=True)
     e2e = time.perf_counter() - started
     if out.returncode != 0:
         raise SystemExit(f"stf sql failed on {path}: {out.stderr.strip()}")
-    m = re.search(r"\((\d+) rows?, ([0-9.]+) s\)", out.stderr)
-    return float(m.group(2)), e2e, int(m.group(1))
+    timings = re.findall(r"\((\d+) rows?, ([0-9.]+) s\)", out.stderr)
+    # The first run warms the process (file and metadata caches, lazy statics).
+    return min(float(t) for _, t in timings[1:]), e2e, int(timings[-1][0])
 
 def duck(sql):
     started = time.perf_counter()
-    rows = con.execute(sql).arrow().num_rows
+    rows = con.sql(sql).to_arrow_table().num_rows
     return time.perf_counter() - started, rows
 
-print(f"{'query':<34} {'rows':>6} {'ours ms':>9} {'DuckDB ms':>10} {'ratio':>7} {'ours e2e ms':>12}")
+print(f"{'query':<34} {'rows':>6} {'ours ms':>9} {'DuckDB ms':>10} {'ratio':>7} {'process ms':>12}")
 ratios = []
 for name in sorted(f for f in os.listdir(queries) if f.endswith(".sql")):
     path = os.path.join(queries, name)
     sql = open(path).read()
-    ours(path); duck(sql)  # warm-up: file cache, DuckDB's metadata
-    o = [ours(path) for _ in range(runs)]
+    o_best, e2e, rows = ours(path)
+    duck(sql)  # warm-up: file cache, DuckDB's metadata
     d = [duck(sql) for _ in range(runs)]
-    o_best, e2e_best, rows = min(x[0] for x in o), min(x[1] for x in o), o[0][2]
     d_best, d_rows = min(x[0] for x in d), d[0][1]
     if rows != d_rows:
         raise SystemExit(f"{name}: {rows} rows from stf, {d_rows} from DuckDB")
     ratio = o_best / d_best
     ratios.append((ratio, name))
-    print(f"{name[:-4]:<34} {rows:>6} {o_best*1e3:>9.1f} {d_best*1e3:>10.1f} {ratio:>7.2f} {e2e_best*1e3:>12.1f}")
+    print(f"{name[:-4]:<34} {rows:>6} {o_best*1e3:>9.1f} {d_best*1e3:>10.1f} {ratio:>7.2f} {e2e*1e3:>12.1f}")
 median = statistics.median(r for r, _ in ratios)
 worst = max(ratios)
 print(f"median ratio ours/DuckDB {median:.2f}; worst {worst[0]:.2f} ({worst[1][:-4]})")

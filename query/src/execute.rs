@@ -2,11 +2,14 @@
 //! with a memory pool of its own, and collect up to the row and byte caps — all within the
 //! timeout. Dropping the result stream at the timeout or at a cap cancels the query's tasks.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
-use datafusion::logical_expr::LogicalPlan;
+use datafusion::execution::TaskContext;
+use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
+use datafusion::physical_plan::execute_stream;
 use datafusion::prelude::SessionContext;
 use futures::StreamExt;
 
@@ -28,8 +31,7 @@ pub struct QueryOutput {
 /// Runs `sql` against `base`'s tables under `limits`.
 pub(crate) async fn run(base: &SessionContext, sql: &str, limits: &Limits) -> Result<QueryOutput> {
     let started = Instant::now();
-    let ctx = session::per_query(base, limits);
-    let output = tokio::time::timeout(limits.timeout, plan_and_collect(&ctx, sql, limits)).await;
+    let output = tokio::time::timeout(limits.timeout, plan_and_collect(base, sql, limits)).await;
     let mut output = match output {
         Ok(result) => result?,
         Err(_elapsed) => {
@@ -43,25 +45,31 @@ pub(crate) async fn run(base: &SessionContext, sql: &str, limits: &Limits) -> Re
     Ok(output)
 }
 
-async fn plan_and_collect(ctx: &SessionContext, sql: &str, limits: &Limits) -> Result<QueryOutput> {
+async fn plan_and_collect(
+    base: &SessionContext,
+    sql: &str,
+    limits: &Limits,
+) -> Result<QueryOutput> {
     let failed = |e| Error::from_query(e, limits);
-    let state = ctx.state();
+    let state = base.state();
     let dialect = state.config().options().sql_parser.dialect;
     let statement = state.sql_to_statement(sql, &dialect).map_err(failed)?;
     guard::check_statement(&statement)?;
-    let plan = state.statement_to_plan(statement).await.map_err(failed)?;
+    let mut plan = state.statement_to_plan(statement).await.map_err(failed)?;
     guard::check_plan(&plan)?;
     // One row past the cap tells a result that fits from one that does not, and lets the
     // optimiser stop early (a sort becomes a top-k). EXPLAIN must stay the root of its plan.
-    let explain = matches!(plan, LogicalPlan::Explain(_) | LogicalPlan::Analyze(_));
-    let mut frame = ctx.execute_logical_plan(plan).await.map_err(failed)?;
-    if !explain {
-        frame = frame
+    if !matches!(plan, LogicalPlan::Explain(_) | LogicalPlan::Analyze(_)) {
+        plan = LogicalPlanBuilder::from(plan)
             .limit(0, Some(limits.max_rows.saturating_add(1)))
+            .and_then(LogicalPlanBuilder::build)
             .map_err(failed)?;
     }
-    let schema = frame.schema().inner().clone();
-    let mut stream = frame.execute_stream().await.map_err(failed)?;
+    let schema = plan.schema().inner().clone();
+    let physical = state.create_physical_plan(&plan).await.map_err(failed)?;
+    // The query's operators draw on a memory pool of their own.
+    let task = TaskContext::from(&state).with_runtime(session::per_query_runtime(base, limits));
+    let mut stream = execute_stream(physical, Arc::new(task)).map_err(failed)?;
     let mut collector = Collector::new(limits);
     while let Some(batch) = stream.next().await {
         if !collector.push(batch.map_err(failed)?) {
@@ -130,8 +138,6 @@ impl Collector {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use arrow::array::Int64Array;
     use arrow::datatypes::{DataType, Field, Schema};
 

@@ -12,6 +12,7 @@
 //! published aggregates build on it.
 
 mod catalog;
+mod coop;
 pub mod disclosure;
 mod error;
 mod execute;

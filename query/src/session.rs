@@ -1,5 +1,5 @@
 //! The engine's sessions: one shared runtime (object stores, caches, no temporary files) and
-//! its session configuration, and a per-query session with a memory pool of its own.
+//! its session configuration, and a per-query runtime with a memory pool of its own.
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -10,6 +10,7 @@ use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
+use crate::coop::YieldEverywhere;
 use crate::{Error, Limits, Result};
 
 /// How many of the largest memory consumers a memory-limit error names.
@@ -42,18 +43,23 @@ pub(crate) fn context(limits: &Limits, runtime: Arc<RuntimeEnv>) -> SessionConte
         .parquet
         .schema_force_view_types = false;
     config.options_mut().sql_parser.map_string_types_to_utf8view = false;
-    SessionContext::new_with_config_rt(config, runtime)
-}
-
-/// A session over the same tables as `base` whose operators may hold at most
-/// `limits.memory_bytes` between them, whatever other queries hold.
-pub(crate) fn per_query(base: &SessionContext, limits: &Limits) -> SessionContext {
-    let mut runtime = base.runtime_env().as_ref().clone();
-    runtime.memory_pool = pool(limits.memory_bytes);
-    let state = SessionStateBuilder::new_from_existing(base.state())
-        .with_runtime_env(Arc::new(runtime))
+    let state = SessionStateBuilder::new()
+        .with_config(config)
+        .with_runtime_env(runtime)
+        .with_default_features()
+        // Last, over the finished plan: a yield point after every operator, so that a timeout
+        // stops even a runaway cross join feeding a top-k (see `coop`).
+        .with_physical_optimizer_rule(Arc::new(YieldEverywhere))
         .build();
     SessionContext::new_with_state(state)
+}
+
+/// The runtime of one untrusted query: `base`'s object stores and caches, and a memory pool of
+/// `limits.memory_bytes` of its own, whatever other queries hold.
+pub(crate) fn per_query_runtime(base: &SessionContext, limits: &Limits) -> Arc<RuntimeEnv> {
+    let mut runtime = base.runtime_env().as_ref().clone();
+    runtime.memory_pool = pool(limits.memory_bytes);
+    Arc::new(runtime)
 }
 
 fn pool(bytes: usize) -> Arc<TrackConsumersPool<GreedyMemoryPool>> {

@@ -222,6 +222,21 @@ async fn runaway_queries_are_stopped_and_others_keep_running() {
         started.elapsed()
     );
 
+    // Too long, and sorted: a top-k over a cross join must still hear its timeout.
+    let started = Instant::now();
+    let sorted = snapshot
+        .query(
+            "SELECT a.text, b.text, c.text FROM outcomes a, outcomes b, outcomes c \
+             ORDER BY 1 DESC, 2 DESC, 3 DESC LIMIT 5",
+        )
+        .await;
+    assert!(matches!(sorted, Err(Error::Timeout { .. })), "{sorted:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+
     // Too big: every pair of outcome texts, grouped, needs far more than 16 MiB.
     let greedy = "SELECT t, count(*) FROM \
                   (SELECT a.text || b.text AS t FROM outcomes a, outcomes b) GROUP BY t";

@@ -64,6 +64,11 @@ pub struct SqlArgs {
     /// not writing) on stderr; by default only on a terminal.
     #[arg(long, env = "STF_SQL_TIMING")]
     pub timing: bool,
+
+    /// Run the query this many times and print the last result (with --timing, every run's
+    /// time): to time a query on warm caches.
+    #[arg(long, env = "STF_SQL_REPEAT", default_value_t = 1)]
+    pub repeat: u32,
 }
 
 /// Runs `stf sql`; every failure is one line on stderr and a non-zero exit code.
@@ -107,7 +112,11 @@ fn try_run(args: SqlArgs) -> anyhow::Result<ExitCode> {
         bail!("no SQL given: pass a query as an argument or on stdin");
     }
     let snapshot = snapshot(&catalog, pinned.as_ref());
-    let output = runtime.block_on(snapshot.query(&sql))?;
+    let mut output = runtime.block_on(snapshot.query(&sql))?;
+    for _ in 1..args.repeat {
+        report(&output, &args);
+        output = runtime.block_on(snapshot.query(&sql))?;
+    }
     emit(&output, &args)?;
     Ok(ExitCode::SUCCESS)
 }

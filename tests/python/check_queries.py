@@ -66,8 +66,10 @@ def same(text, value):
         if text == "" or math.isnan(value):
             return text.lower() in ("nan", "")
         return math.isclose(float(text), value, rel_tol=1e-9, abs_tol=1e-9)
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, datetime.datetime):
         return text.replace("T", " ").rstrip("Z") == value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return text == value.isoformat()
     return text == str(value)
 
 

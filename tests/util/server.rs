@@ -58,7 +58,9 @@ impl Server {
                 "127.0.0.1:0",
             ])
             .args(args)
-            .env("STF_LOG", "info")
+            // Our crates at info (the audit log), JSON lines to read back.
+            .env_remove("STF_LOG")
+            .env("STF_LOG_FORMAT", "json")
             .env_remove("STF_API_TOKENS")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
