@@ -157,6 +157,15 @@ fn sql_reads_argument_or_stdin_refuses_writes_and_travels_in_time() {
     assert!(empty.contains("no SQL"), "{empty}");
     let missing = store.error(&["--as-of", "no-such-publication", count]);
     assert!(missing.contains("unknown publication"), "{missing}");
+    let empty_store = store.scratch.path("empty");
+    std::fs::create_dir_all(&empty_store).expect("an empty folder");
+    let unpublished = Command::new(env!("CARGO_BIN_EXE_stf"))
+        .args(["sql", "--store", path(&empty_store), count])
+        .output()
+        .expect("stf runs");
+    assert!(!unpublished.status.success());
+    let unpublished = String::from_utf8_lossy(&unpublished.stderr);
+    assert!(unpublished.contains("no publication yet"), "{unpublished}");
 
     // A new publication: the old one stays reachable by its id and answers as before.
     let id_sql = "SELECT DISTINCT publication_id FROM plans";

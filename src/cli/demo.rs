@@ -136,8 +136,11 @@ fn prepare(dir: &Path, settings: &serde_json::Value) -> anyhow::Result<bool> {
             let found: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
             if &found != settings {
                 bail!(
-                    "{} holds a demo built with other settings ({found}); remove it or pass --dir",
-                    dir.display()
+                    "{} holds a demo of {} plans (seed {}) built with other settings than these; \
+                     remove it or pass another --dir",
+                    dir.display(),
+                    found["plans"],
+                    found["seed"]
                 );
             }
             Ok(dir.join("store").join("plans").is_dir())
@@ -206,7 +209,7 @@ async fn ingest(events: &Path, store_dir: &Path) -> anyhow::Result<()> {
         2,
         "Ingested",
         &format!(
-            "{} events accepted, {} rejected, {} duplicates skipped",
+            "{} events accepted, {} rejected, {} already held",
             summary.accepted, summary.rejected, summary.replayed
         ),
         at.elapsed(),
@@ -252,10 +255,12 @@ fn bar(len: u64, template: &str) -> ProgressBar {
 }
 
 fn step_done(step: u8, what: &str, detail: &str, elapsed: Duration) {
-    eprintln!(
-        "[{step}/4] {what} {detail} ({:.1} s)",
-        elapsed.as_secs_f64()
-    );
+    let detail = if detail.is_empty() {
+        String::new()
+    } else {
+        format!(": {detail}")
+    };
+    eprintln!("[{step}/4] {what}{detail} ({:.1} s)", elapsed.as_secs_f64());
 }
 
 /// 24 random bytes in hex: the demo's token, shown once.
