@@ -122,10 +122,7 @@
     document.body.dataset.publication = publication.id;
     const disclosure = state.docs.gap.disclosure;
     $("rules").textContent =
-      disclosure.rule +
-      " Cells marked \u201csuppressed\u201d hold 1 to " + (disclosure.threshold - 1) +
-      " people, or were hidden so that such a count cannot be worked out from a total; money is \u201cwithheld\u201d where fewer than " +
-      disclosure.threshold + " people are behind it. Published datasets carry a \u201csuppressed\u201d list naming the withheld columns of each row.";
+      disclosure.rule + " Cells marked \u201csuppressed\u201d or \u201cwithheld\u201d are hidden by these rules.";
   }
 
   function councils() {
