@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stf-target}"
 PLANS="${1:-270000}"
-cargo build --release --quiet --bin stf -p stf-ingest --example bare_consumer
+cargo build --release --quiet -p stf --bin stf -p stf-ingest --example bare_consumer
 BIN="$CARGO_TARGET_DIR/release"
 TANSU="$(command -v tansu || echo "$HOME/.cargo/bin/tansu")"
 WORK="$(mktemp -d)"

@@ -25,6 +25,7 @@ fn covered(broker: &Broker, store: &Path, truth: &Path, group: &str) -> (u64, u6
         .split_whitespace()
         .filter_map(|w| w.parse().ok())
         .collect();
+    eprintln!("[{group}] {}", out.trim());
     (nums[0], nums[1])
 }
 
@@ -58,7 +59,6 @@ fn pauses(seed: u64, n: usize) -> Vec<Duration> {
 }
 
 #[test]
-#[ignore = "written, not yet verified against Tansu: run with cargo test --test ingest_kafka -- --ignored"]
 fn crash_drill_kill_9_five_times_loses_and_duplicates_nothing() {
     let broker = Broker::start();
     broker.create_stf_topics(4);
@@ -87,7 +87,6 @@ fn crash_drill_kill_9_five_times_loses_and_duplicates_nothing() {
 }
 
 #[test]
-#[ignore = "written, not yet verified against Tansu: run with cargo test --test ingest_kafka -- --ignored"]
 fn rebalance_two_instances_one_killed_midway_is_still_exactly_once() {
     let broker = Broker::start();
     broker.create_stf_topics(4);

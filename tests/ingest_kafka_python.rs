@@ -9,7 +9,6 @@ use util::ingest::Ingest;
 use util::{python, stf, wait_until, Scratch};
 
 #[test]
-#[ignore = "written, not yet verified against Tansu: run with cargo test --test ingest_kafka_python -- --ignored"]
 fn events_from_kafka_python_are_ingested() {
     let broker = Broker::start();
     broker.create_stf_topics(2);

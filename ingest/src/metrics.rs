@@ -27,6 +27,8 @@ pub struct Metrics {
     pub input_bytes: AtomicU64,
     pub dead_letters: AtomicU64,
     pub commit_conflicts: AtomicU64,
+    pub rejoins: AtomicU64,
+    pub offsets_missing: AtomicU64,
 }
 
 impl Metrics {
@@ -125,6 +127,16 @@ impl Metrics {
             "stf_ingest_commit_conflicts_total",
             "Commits lost to another writer of the same partition.",
             self.commit_conflicts.load(Relaxed),
+        );
+        counter(
+            "stf_ingest_group_rejoins_total",
+            "Times this instance rejoined its group because partitions had no owner.",
+            self.rejoins.load(Relaxed),
+        );
+        counter(
+            "stf_ingest_offsets_missing_total",
+            "Offsets the broker does not have (compacted away or transaction markers).",
+            self.offsets_missing.load(Relaxed),
         );
         labelled(
             &mut out,

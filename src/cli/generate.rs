@@ -4,6 +4,7 @@
 //!
 //! The data come from `stf_generator`; this file only sends them somewhere and keeps count.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,8 @@ pub const SERVICES_FILE: &str = "provider-services.ndjson";
 /// `file<TAB>line<TAB>reason_code` (files) or `topic<TAB>partition<TAB>offset<TAB>reason_code`
 /// (Kafka) for every bad message; lines are 1-based.
 pub const REJECTIONS_FILE: &str = "expected-rejections.tsv";
+/// With `--brokers`: per topic and partition, the offset after the last message delivered.
+pub const PRODUCED_FILE: &str = "produced.tsv";
 /// `event_id<TAB>kind<TAB>value` for every piece of personal data planted in free text.
 pub const PII_FILE: &str = "pii.tsv";
 
@@ -53,7 +56,7 @@ pub struct GenerateArgs {
     /// Produce to the support-plans and provider-services topics of these Kafka brokers (HOST:PORT, comma-separated) instead of writing files.
     #[arg(long, env = "STF_BROKERS")]
     pub brokers: Option<String>,
-    /// With --brokers: write expected-rejections.tsv (by topic, partition and offset) and pii.tsv into this directory.
+    /// With --brokers: write expected-rejections.tsv (by topic, partition and offset), produced.tsv (end offset per partition) and pii.tsv into this directory.
     #[arg(long, env = "STF_GENERATE_TRUTH", requires = "brokers")]
     pub truth: Option<PathBuf>,
     /// Councils whose residents the plans and services are for (comma-separated GSS codes).
@@ -255,6 +258,8 @@ fn write_pii(out: &mut impl Write, m: &Message) -> std::io::Result<()> {
 struct Deliveries {
     /// (topic, partition, offset, reason) of every bad message delivered.
     rejections: Mutex<Vec<(String, i32, i64, Reason)>>,
+    /// The offset after the last message delivered, per (topic, partition).
+    ends: Mutex<BTreeMap<(String, i32), i64>>,
     failed: AtomicU64,
     /// Oversize drills the broker refused (its `max.message.bytes` is below ours).
     oversize_refused: AtomicU64,
@@ -277,6 +282,12 @@ impl ProducerContext for Reports {
             .copied();
         match result {
             Ok(m) => {
+                let key = (m.topic().to_owned(), m.partition());
+                let end = m.offset() + 1;
+                lock(&self.0.ends)
+                    .entry(key)
+                    .and_modify(|e| *e = (*e).max(end))
+                    .or_insert(end);
                 if let Some(reason) = reason {
                     let row = (m.topic().to_owned(), m.partition(), m.offset(), reason);
                     lock(&self.0.rejections).push(row);
@@ -363,6 +374,11 @@ fn to_kafka(
         let mut out = create(dir, REJECTIONS_FILE)?;
         for (topic, partition, offset, reason) in rows {
             writeln!(out, "{topic}\t{partition}\t{offset}\t{}", reason.code())?;
+        }
+        out.flush()?;
+        let mut out = create(dir, PRODUCED_FILE)?;
+        for ((topic, partition), end) in lock(&deliveries.ends).iter() {
+            writeln!(out, "{topic}\t{partition}\t{end}")?;
         }
         out.flush()?;
     }

@@ -29,6 +29,8 @@ pub struct KafkaConfig {
     pub flush: FlushPolicy,
     /// How long a Delta commit race or a failed commit waits before retrying.
     pub retry_backoff: Duration,
+    /// librdkafka `client.id`, unique per process so the group watch can find itself.
+    client_id: String,
 }
 
 impl KafkaConfig {
@@ -44,7 +46,17 @@ impl KafkaConfig {
             client_settings: Vec::new(),
             flush: FlushPolicy::default(),
             retry_backoff: Duration::from_millis(500),
+            client_id: unique_client_id(),
         }
+    }
+
+    /// This process's `client.id` (an `-X client.id=…` setting wins).
+    pub fn client_id(&self) -> &str {
+        self.client_settings
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "client.id")
+            .map_or(&self.client_id, |(_, v)| v)
     }
 
     /// The consumer's client settings. Offsets are never committed automatically: the
@@ -61,7 +73,7 @@ impl KafkaConfig {
             .set("queued.max.messages.kbytes", "65536")
             .set("session.timeout.ms", "10000")
             .set("heartbeat.interval.ms", "1000")
-            .set("client.id", format!("stf-ingest-{}", std::process::id()));
+            .set("client.id", &self.client_id);
         for (k, v) in &self.client_settings {
             c.set(k, v);
         }
@@ -85,4 +97,13 @@ impl KafkaConfig {
         }
         c
     }
+}
+
+/// `stf-ingest-<pid>-<nanos>`: distinct across processes, even in containers where every
+/// process is pid 1.
+fn unique_client_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("stf-ingest-{}-{nanos:09}", std::process::id())
 }

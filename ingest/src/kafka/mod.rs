@@ -9,7 +9,9 @@
 
 mod config;
 mod dead_letters;
+mod group_watch;
 mod rebalance;
+mod resume;
 mod source;
 
 pub use config::KafkaConfig;

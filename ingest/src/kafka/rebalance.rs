@@ -21,7 +21,9 @@ use crate::position::{tables_of, StreamId, Watermarks};
 /// A change of the partitions this instance owns.
 #[derive(Debug, Clone)]
 pub enum Assignment {
-    Assigned(Vec<(String, i32)>),
+    /// The partitions, each with the offset it was assigned at (`None`: its beginning, or
+    /// Kafka's committed offset when the tables could not be read).
+    Assigned(Vec<((String, i32), Option<i64>)>),
     Revoked,
 }
 
@@ -48,15 +50,16 @@ impl ConsumerContext for TablePositions {
                     .iter()
                     .map(|e| (e.topic().to_owned(), e.partition()))
                     .collect();
+                let mut starts: Vec<((String, i32), Option<i64>)> =
+                    partitions.iter().map(|p| (p.clone(), None)).collect();
                 match positions_blocking(&self.store, &self.group, &partitions) {
                     Ok(positions) => {
-                        for (topic, partition) in &partitions {
-                            let offset = match positions.get(&(topic.clone(), *partition)) {
-                                Some(Some(next)) => Offset::Offset(*next),
-                                _ => Offset::Beginning,
-                            };
-                            if let Err(e) = tpl.set_partition_offset(topic, *partition, offset) {
-                                tracing::warn!(topic, partition, error = %e, "Cannot set start offset.");
+                        for (partition, start) in &mut starts {
+                            *start = positions.get(partition).copied().flatten();
+                            let offset = start.map_or(Offset::Beginning, Offset::Offset);
+                            let (topic, p) = (&partition.0, partition.1);
+                            if let Err(e) = tpl.set_partition_offset(topic, p, offset) {
+                                tracing::warn!(topic, partition = p, error = %e, "Cannot set start offset.");
                             }
                         }
                     }
@@ -70,7 +73,7 @@ impl ConsumerContext for TablePositions {
                     tracing::error!(error = %e, "Partition assignment failed.");
                 }
                 tracing::info!(partitions = ?partitions, "Partitions assigned.");
-                self.notify(Assignment::Assigned(partitions));
+                self.notify(Assignment::Assigned(starts));
             }
             RDKafkaRespErr::RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS => {
                 // The main loop must not commit what it batched from these partitions.

@@ -17,7 +17,9 @@ use stf_store::Store;
 
 use super::config::KafkaConfig;
 use super::dead_letters::{DeadLetter, DeadLetters};
+use super::group_watch::{GroupWatch, Observation, Problem, Verdict};
 use super::rebalance::{kind_of_topic, seek_all, Assignment, TablePositions};
+use super::resume::{Check, ResumeCheck};
 use crate::batch::Batch;
 use crate::metrics::Metrics;
 use crate::pipeline::{handle, Handled, Message};
@@ -37,6 +39,8 @@ struct State {
     batch: Batch,
     /// Next offset to read of each partition, for lag.
     next: HashMap<Partition, i64>,
+    watch: GroupWatch,
+    resume: ResumeCheck,
 }
 
 /// Consumes until `shutdown` resolves, then commits what it holds and returns.
@@ -54,7 +58,8 @@ pub async fn run(
     };
     let consumer: StreamConsumer<TablePositions> =
         config.consumer().create_with_context(context)?;
-    let topics: Vec<&str> = config.topics.iter().map(String::as_str).collect();
+    let topic_names = config.topics.clone();
+    let topics: Vec<&str> = topic_names.iter().map(String::as_str).collect();
     consumer.subscribe(&topics)?;
     let producer: FutureProducer = config.producer().create()?;
     let sink = Sink::open(store).await?;
@@ -68,6 +73,8 @@ pub async fn run(
         assigned: Vec::new(),
         batch: Batch::default(),
         next: HashMap::new(),
+        watch: GroupWatch::new(Instant::now()),
+        resume: ResumeCheck::default(),
     };
     tokio::pin!(shutdown);
     loop {
@@ -80,7 +87,7 @@ pub async fn run(
             received = tokio::time::timeout(wait, consumer.recv()) => {
                 state.apply_assignments().await?;
                 match received {
-                    Ok(Ok(message)) => state.take(&message),
+                    Ok(Ok(message)) => state.take(&consumer, &message),
                     Ok(Err(e)) => tracing::warn!(error = %e, "Kafka consumer error."),
                     Err(_) => {}
                 }
@@ -88,6 +95,9 @@ pub async fn run(
         }
         if !state.batch.is_empty() && state.batch.is_due(&state.config.flush) {
             state.flush(&consumer).await;
+        }
+        if state.watch.due(Instant::now()) {
+            state.watch_group(&consumer, &topics);
         }
     }
     tracing::info!("Shutting down: committing what is batched.");
@@ -106,11 +116,21 @@ impl State {
         while let Ok(a) = self.assignments.try_recv() {
             changed = true;
             match a {
-                Assignment::Assigned(p) => self.assigned = p,
-                Assignment::Revoked => self.assigned.clear(),
+                Assignment::Assigned(starts) => {
+                    self.resume.clear();
+                    self.assigned = starts.iter().map(|(p, _)| p.clone()).collect();
+                    for (p, at) in starts {
+                        self.resume.sought(p, at);
+                    }
+                }
+                Assignment::Revoked => {
+                    self.resume.clear();
+                    self.assigned.clear();
+                }
             }
         }
         if changed {
+            self.watch.reset(Instant::now());
             self.batch = Batch::default();
             self.dead_letters.discard();
             let streams = self.streams();
@@ -129,7 +149,7 @@ impl State {
             .collect()
     }
 
-    fn take(&mut self, m: &BorrowedMessage<'_>) {
+    fn take(&mut self, consumer: &StreamConsumer<TablePositions>, m: &BorrowedMessage<'_>) {
         let (topic, partition, offset) = (m.topic(), m.partition(), m.offset());
         if !self
             .assigned
@@ -137,6 +157,38 @@ impl State {
             .any(|(t, p)| t == topic && *p == partition)
         {
             return; // fetched before a revocation; the new owner reads it
+        }
+        match self.resume.check(&(topic.to_owned(), partition), offset) {
+            Check::Take => {}
+            Check::Rewind(to) => {
+                tracing::warn!(
+                    topic,
+                    partition,
+                    offset,
+                    rewind_to = to,
+                    "The broker resumed past the position asked for; re-reading from further back (replays are dropped)."
+                );
+                if let Err(e) =
+                    consumer.seek(topic, partition, Offset::Offset(to), Duration::from_secs(5))
+                {
+                    tracing::warn!(topic, partition, error = %e, "Seek failed; re-reading from the tables.");
+                    self.resume.sought((topic.to_owned(), partition), None);
+                }
+                return;
+            }
+            Check::Gap { from, to } => {
+                tracing::warn!(
+                    topic,
+                    partition,
+                    from,
+                    to,
+                    "Offsets missing on the broker (compaction or transaction markers): skipped."
+                );
+                self.metrics.offsets_missing.fetch_add(
+                    u64::try_from(to - from).unwrap_or(0),
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+            }
         }
         let stream = StreamId::kafka(&self.config.group, topic, partition);
         let tables = tables_of(kind_of_topic(topic));
@@ -228,7 +280,45 @@ impl State {
             })
             .collect();
         seek_all(consumer, &positions)?;
+        for (p, at) in positions {
+            self.resume.sought(p, at);
+        }
         Ok(())
+    }
+
+    /// Asks the coordinator who owns what; rejoins the group when partitions have been left
+    /// without an owner (see `group_watch`).
+    fn watch_group(&mut self, consumer: &StreamConsumer<TablePositions>, topics: &[&str]) {
+        let seen = tokio::task::block_in_place(|| observe(consumer, &self.config, &self.assigned));
+        if let Some(seen) = &seen {
+            tracing::debug!(
+                state = %seen.state,
+                members = seen.members.len(),
+                partitions = seen.partitions.len(),
+                problem = ?super::group_watch::problem(seen),
+                "Group checked."
+            );
+        }
+        if let Verdict::Rejoin(problem) = self.watch.judge(Instant::now(), seen.as_ref()) {
+            match problem {
+                Problem::Unowned(partitions) => tracing::warn!(
+                    partitions = ?partitions,
+                    "No member of the group owns these partitions: rejoining the group to rebalance."
+                ),
+                Problem::Mismatch { recorded, held } => tracing::warn!(
+                    recorded = ?recorded,
+                    held = ?held,
+                    "The group coordinator's record of this instance's partitions differs from what it was handed: rejoining the group to rebalance."
+                ),
+            }
+            self.metrics
+                .rejoins
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            consumer.unsubscribe();
+            if let Err(e) = consumer.subscribe(topics) {
+                tracing::error!(error = %e, "Cannot resubscribe: this instance reads nothing until restarted.");
+            }
+        }
     }
 
     /// Commits offsets to Kafka for lag monitoring; the tables remain the source of truth.
@@ -265,4 +355,38 @@ impl State {
             }
         }
     }
+}
+
+/// What the coordinator and the metadata say now (`None` when either cannot be asked).
+fn observe(
+    consumer: &StreamConsumer<TablePositions>,
+    config: &KafkaConfig,
+    ours: &[Partition],
+) -> Option<Observation> {
+    let timeout = Duration::from_secs(2);
+    let mut partitions = Vec::new();
+    for topic in &config.topics {
+        let metadata = consumer.fetch_metadata(Some(topic), timeout).ok()?;
+        for t in metadata.topics() {
+            partitions.extend(t.partitions().iter().map(|p| (t.name().to_owned(), p.id())));
+        }
+    }
+    let groups = consumer
+        .fetch_group_list(Some(&config.group), timeout)
+        .ok()?;
+    let group = groups.groups().iter().find(|g| g.name() == config.group)?;
+    Some(Observation {
+        partitions,
+        state: group.state().to_owned(),
+        members: group
+            .members()
+            .iter()
+            .map(|m| {
+                let assignment = m.assignment().unwrap_or_default().to_vec();
+                (m.client_id().to_owned(), assignment)
+            })
+            .collect(),
+        client_id: config.client_id().to_owned(),
+        ours: ours.to_vec(),
+    })
 }
