@@ -31,12 +31,12 @@ TOTAL=$(cat "$WORK"/files/*.ndjson | wc -l)
 echo "messages: $TOTAL"
 
 echo "(a) bare consumer"
-A=$("$BIN/bare_consumer" "127.0.0.1:$PORT" bench-bare "$TOTAL" | sed -n 's/.*per_second=\([0-9]*\).*/\1/p')
+A=$("$BIN/examples/bare_consumer" "127.0.0.1:$PORT" bench-bare "$TOTAL" | sed -n 's/.*per_second=\([0-9]*\).*/\1/p')
 
 echo "(b) stf ingest"
 MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 START=$(date +%s.%N)
-STF_LOG=warn /usr/bin/time -v -o "$WORK/time.txt" "$BIN/stf" ingest --brokers "127.0.0.1:$PORT" \
+STF_LOG=warn "$BIN/stf" ingest --brokers "127.0.0.1:$PORT" \
   --group bench-stf --store "$WORK/store" --metrics-addr "127.0.0.1:$MPORT" --flush-seconds 2 &
 PID=$!
 while true; do
@@ -45,9 +45,9 @@ while true; do
   sleep 0.2
 done
 END=$(date +%s.%N)
+RSS=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$PID/status")
 kill -TERM $PID; wait $PID || true
 B=$(python3 -c "print(round($TOTAL/($END-$START)))")
-RSS=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print int($2/1024)}' "$WORK/time.txt")
 
 echo "(c) file source vs cat"
 T0=$(date +%s.%N); cat "$WORK"/files/*.ndjson >/dev/null; T1=$(date +%s.%N)

@@ -55,6 +55,15 @@ fn days(t: DateTime<Utc>) -> i32 {
     t.date_naive().num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE
 }
 
+/// The first day of `t`'s month, in days since the Unix epoch.
+fn month_start(t: DateTime<Utc>) -> i32 {
+    let first = t
+        .date_naive()
+        .with_day(1)
+        .expect("every month has a first day");
+    days(first.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
 use chrono::Datelike;
 
 #[derive(Debug, Serialize)]
@@ -80,6 +89,7 @@ pub struct PlanEventRow {
     event_type: &'static str,
     occurred_at: i64,
     event_date: i32,
+    event_month: i32,
     plan_id: String,
     plan_version: i64,
     local_authority: String,
@@ -130,6 +140,7 @@ impl PlanEventRow {
             event_type: e.event_type.as_str(),
             occurred_at: micros(e.occurred_at),
             event_date: days(e.occurred_at),
+            event_month: month_start(e.occurred_at),
             plan_version: i64::from(e.plan_version),
             age_band: e.person.age_band.as_str(),
             cohort: e.person.cohort.as_str(),
@@ -158,6 +169,7 @@ pub struct ServiceEventRow {
     event_type: &'static str,
     occurred_at: i64,
     event_date: i32,
+    event_month: i32,
     service_id: String,
     organization_id: String,
     organization_name: String,
@@ -190,6 +202,7 @@ impl ServiceEventRow {
             event_type: e.event_type.as_str(),
             occurred_at: micros(e.occurred_at),
             event_date: days(e.occurred_at),
+            event_month: month_start(e.occurred_at),
             provider_kind: e.provider_kind.as_str(),
             categories: e
                 .categories
@@ -260,4 +273,22 @@ pub fn to_batch<R: Serialize>(table: Table, rows: &[R]) -> Result<RecordBatch, E
         source: e,
     })?;
     Ok(batch.unwrap_or_else(|| RecordBatch::new_empty(schema)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_start_is_the_first_of_the_month() {
+        let t = |s: &str| s.parse::<DateTime<Utc>>().expect("a timestamp");
+        let first = days(t("2025-03-01T00:00:00Z"));
+        assert_eq!(month_start(t("2025-03-31T23:59:59Z")), first);
+        assert_eq!(month_start(t("2025-03-01T00:00:00Z")), first);
+        assert_eq!(
+            month_start(t("2025-02-28T12:00:00Z")),
+            days(t("2025-02-01T00:00:00Z"))
+        );
+        assert_eq!(days(t("1970-01-02T00:00:00Z")), 1);
+    }
 }

@@ -81,10 +81,13 @@ impl Table {
         Self::ALL.into_iter().find(|t| t.name() == name)
     }
 
-    /// Columns the table is partitioned by.
+    /// Columns the table is partitioned by. Event tables by month of the event date: a
+    /// day's events of one council are a few hundred rows, so daily partitions would make
+    /// every file tiny (and a backlog commit open a Parquet writer for each of a thousand
+    /// days at once).
     pub fn partition_columns(self) -> &'static [&'static str] {
         match self {
-            Self::PlanEvents | Self::ServiceEvents => &["event_date"],
+            Self::PlanEvents | Self::ServiceEvents => &["event_month"],
             Self::RejectedEvents => &["rejected_date"],
             _ => &[],
         }
@@ -171,6 +174,7 @@ fn plan_events() -> Vec<Field> {
         utf8("event_type"),
         ts("occurred_at", false),
         Field::new("event_date", DataType::Date32, false),
+        Field::new("event_month", DataType::Date32, false),
         utf8("plan_id"),
         Field::new("plan_version", DataType::Int64, false),
         utf8("local_authority"),
@@ -205,6 +209,7 @@ fn service_events() -> Vec<Field> {
         utf8("event_type"),
         ts("occurred_at", false),
         Field::new("event_date", DataType::Date32, false),
+        Field::new("event_month", DataType::Date32, false),
         utf8("service_id"),
         utf8("organization_id"),
         utf8("organization_name"),

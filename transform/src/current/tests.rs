@@ -42,6 +42,7 @@ impl Ev {
             "event_type": self.kind,
             "occurred_at": self.day * DAY_MICROS,
             "event_date": self.day,
+            "event_month": self.day - self.day % 30,
             "plan_id": format!("plan-{:04}", self.plan),
             "plan_version": self.version,
             "local_authority": "E08000001",
