@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/stf-target}
 
 if [[ -z "${STF_BIN:-}" ]]; then
-    cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin stf
+    cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p stf --bin stf
     STF_BIN=$CARGO_TARGET_DIR/release/stf
 fi
 

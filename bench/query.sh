@@ -35,7 +35,7 @@ python3 -c 'import duckdb, deltalake' 2>/dev/null || pip install --quiet duckdb 
 if [ -n "${STF_BENCH_BIN:-}" ]; then
   STF="$STF_BENCH_BIN"
 else
-  cargo build --release --quiet --bin stf
+  cargo build --release --quiet -p stf --bin stf
   STF="$CARGO_TARGET_DIR/release/stf"
 fi
 export STF_LOG=warn

@@ -15,7 +15,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk
 fi
-cargo build --release --quiet --bin stf
+cargo build --release --quiet -p stf --bin stf
 BIN="$CARGO_TARGET_DIR/release/stf"
 DIR="${STF_BENCH_DIR:-${TMPDIR:-/tmp}/stf-bench-serve-$PLANS}"
 WORK="$(mktemp -d)"

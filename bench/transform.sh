@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stf-target}"
 PLANS="${1:-1000000}"
-cargo build --release --quiet --bin stf -p stf-transform --example categorise_bench
+cargo build --release --quiet -p stf --bin stf -p stf-transform --example categorise_bench
 BIN="$CARGO_TARGET_DIR/release"
 WORK="${STF_BENCH_DIR:-$(mktemp -d)}"
 [ -n "${STF_BENCH_DIR:-}" ] || trap 'rm -rf "$WORK"' EXIT
