@@ -40,7 +40,7 @@ STF_LOG=warn "$BIN/stf" ingest --brokers "127.0.0.1:$PORT" \
   --group bench-stf --store "$WORK/store" --metrics-addr "127.0.0.1:$MPORT" --flush-seconds 2 &
 PID=$!
 while true; do
-  DONE=$(curl -s "127.0.0.1:$MPORT/metrics" | awk '/^stf_ingest_rows_written_total/ {s+=$2} END {print s+0}')
+  DONE=$( (curl -s -m 2 "127.0.0.1:$MPORT/metrics" || true) | awk '/^stf_ingest_rows_written_total/ {s+=$2} END {print s+0}')
   [ "$DONE" -ge "$TOTAL" ] && break
   sleep 0.2
 done

@@ -91,7 +91,7 @@ impl KafkaConfig {
             // its headers; librdkafka's default (1,000,000) is below that.
             .set("message.max.bytes", DEAD_LETTER_MAX_BYTES.to_string());
         for (k, v) in &self.client_settings {
-            if !k.starts_with("fetch.") && !k.starts_with("group.") && !k.starts_with("auto.") {
+            if !is_consumer_only(k) {
                 c.set(k, v);
             }
         }
@@ -106,4 +106,44 @@ fn unique_client_id() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     format!("stf-ingest-{}-{nanos:09}", std::process::id())
+}
+
+/// Settings of librdkafka's consumer that its producer would warn about (CONFWARN) and ignore.
+fn is_consumer_only(key: &str) -> bool {
+    const PREFIXES: [&str; 9] = [
+        "fetch.",
+        "group.",
+        "auto.",
+        "queued.",
+        "enable.auto.",
+        "session.timeout",
+        "heartbeat.",
+        "max.poll.",
+        "partition.assignment",
+    ];
+    PREFIXES.iter().any(|p| key.starts_with(p)) || key == "isolation.level"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consumer_settings_stay_off_the_dead_letter_producer() {
+        let mut config = KafkaConfig::new("b:9092", "g");
+        config.client_settings = vec![
+            ("queued.max.messages.kbytes".into(), "16384".into()),
+            ("fetch.wait.max.ms".into(), "10".into()),
+            ("socket.timeout.ms".into(), "5000".into()),
+        ];
+        let producer = config.producer();
+        assert_eq!(producer.get("queued.max.messages.kbytes"), None);
+        assert_eq!(producer.get("fetch.wait.max.ms"), None);
+        assert_eq!(producer.get("socket.timeout.ms"), Some("5000"));
+        let consumer = config.consumer();
+        assert_eq!(consumer.get("queued.max.messages.kbytes"), Some("16384"));
+        assert!(consumer
+            .get("client.id")
+            .is_some_and(|id| id == config.client_id()));
+    }
 }
