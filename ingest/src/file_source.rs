@@ -16,8 +16,9 @@ use stf_schemas::tables::Table;
 use stf_schemas::validate::{Rejection, MAX_MESSAGE_BYTES};
 
 use crate::batch::{Batch, FlushPolicy};
+use crate::decode::{judge, Verdict};
 use crate::metrics::Metrics;
-use crate::pipeline::{handle, Handled, Message};
+use crate::pipeline::{apply, Handled, Message};
 use crate::position::{Origin, StreamId};
 use crate::sink::Sink;
 use crate::Error;
@@ -132,58 +133,81 @@ async fn ingest_one(
     let mut batch = Batch::default();
     let mut line_no: i64 = 0;
     let mut read_bytes: u64 = 0;
-    let mut buf = Vec::with_capacity(4096);
-    loop {
-        buf.clear();
-        let (n, oversize) = read_line_bounded(&mut reader, &mut buf).map_err(input_err)?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        read_bytes += n as u64;
-        if line_no < resume || is_blank(&buf) {
-            continue;
-        }
-        summary.lines += 1;
-        let origin = Origin::File {
-            path: name.clone(),
-            line: line_no,
-        };
-        let rejection_for_oversize;
-        let handled = if oversize {
-            rejection_for_oversize = Rejection::oversize(n);
-            batch.advance(&stream, &FILE_TABLES, &origin, n);
-            if sink
-                .watermarks()
-                .holds(Table::RejectedEvents, &stream, line_no)
-            {
-                Handled::Replayed
-            } else {
-                metrics.rejected(rejection_for_oversize.reason);
-                batch.push_rejected(&rejection_for_oversize, &origin, Utc::now());
-                Handled::Rejected(rejection_for_oversize.clone())
+    let mut chunk: Vec<Line> = Vec::with_capacity(CHUNK_LINES);
+    let mut eof = false;
+    while !eof {
+        chunk.clear();
+        while chunk.len() < CHUNK_LINES {
+            let mut bytes = Vec::new();
+            let (n, oversize) = read_line_bounded(&mut reader, &mut bytes).map_err(input_err)?;
+            if n == 0 {
+                eof = true;
+                break;
             }
-        } else {
-            let msg = Message {
-                stream: &stream,
-                tables: &FILE_TABLES,
-                origin: origin.clone(),
-                bytes: trim_line_end(&buf),
+            line_no += 1;
+            read_bytes += n as u64;
+            if line_no < resume || is_blank(&bytes) {
+                continue;
+            }
+            chunk.push(Line {
+                no: line_no,
+                bytes,
+                consumed: n,
+                oversize,
+            });
+        }
+        let verdicts = judge_all(&chunk);
+        for (line, verdict) in chunk.iter().zip(verdicts) {
+            summary.lines += 1;
+            let origin = Origin::File {
+                path: name.clone(),
+                line: line.no,
             };
-            handle(&mut batch, sink.watermarks(), metrics, msg, Utc::now())
-        };
-        match handled {
-            Handled::Accepted => summary.accepted += 1,
-            Handled::Replayed => summary.replayed += 1,
-            Handled::Rejected(r) => {
-                summary.rejected += 1;
-                dead_letters.push(&name, line_no, &r, trim_line_end(&buf))?;
+            let handled = match verdict {
+                None => {
+                    let rejection = Rejection::oversize(line.consumed);
+                    batch.advance(&stream, &FILE_TABLES, &origin, line.consumed);
+                    if sink
+                        .watermarks()
+                        .holds(Table::RejectedEvents, &stream, line.no)
+                    {
+                        Handled::Replayed
+                    } else {
+                        metrics.rejected(rejection.reason);
+                        batch.push_rejected(&rejection, &origin, Utc::now());
+                        Handled::Rejected(rejection)
+                    }
+                }
+                Some(verdict) => {
+                    let msg = Message {
+                        stream: &stream,
+                        tables: &FILE_TABLES,
+                        origin,
+                        bytes: trim_line_end(&line.bytes),
+                    };
+                    apply(
+                        &mut batch,
+                        sink.watermarks(),
+                        metrics,
+                        msg,
+                        verdict,
+                        Utc::now(),
+                    )
+                }
+            };
+            match handled {
+                Handled::Accepted => summary.accepted += 1,
+                Handled::Replayed => summary.replayed += 1,
+                Handled::Rejected(r) => {
+                    summary.rejected += 1;
+                    dead_letters.push(&name, line.no, &r, trim_line_end(&line.bytes))?;
+                }
             }
-        }
-        if batch.is_due(&config.flush) {
-            dead_letters.sync()?;
-            flush(sink, std::mem::take(&mut batch), metrics).await?;
-            progress(path, read_bytes, size);
+            if batch.is_due(&config.flush) {
+                dead_letters.sync()?;
+                flush(sink, std::mem::take(&mut batch), metrics).await?;
+                progress(path, read_bytes, size);
+            }
         }
     }
     dead_letters.sync()?;
@@ -192,6 +216,40 @@ async fn ingest_one(
     }
     progress(path, read_bytes, size);
     Ok(())
+}
+
+/// Lines judged together, on as many threads as there are cores.
+const CHUNK_LINES: usize = 4096;
+
+/// One non-blank line read, not yet judged.
+struct Line {
+    no: i64,
+    /// The line as read (at most `MAX_MESSAGE_BYTES + 2` bytes of it).
+    bytes: Vec<u8>,
+    /// Bytes the whole line took in the input.
+    consumed: usize,
+    oversize: bool,
+}
+
+/// The verdict on each line, in order (`None` for an oversize line: rejected unread). Judging
+/// is pure, so the lines are split across threads; the verdicts are applied in order after.
+fn judge_all(lines: &[Line]) -> Vec<Option<Verdict>> {
+    let judge_line = |l: &Line| (!l.oversize).then(|| judge(trim_line_end(&l.bytes)));
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    if workers < 2 || lines.len() < 256 {
+        return lines.iter().map(judge_line).collect();
+    }
+    let size = lines.len().div_ceil(workers);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = lines
+            .chunks(size)
+            .map(|part| s.spawn(move || part.iter().map(judge_line).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 async fn flush(sink: &mut Sink, batch: Batch, metrics: &Metrics) -> Result<(), Error> {

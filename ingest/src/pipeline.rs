@@ -40,11 +40,24 @@ pub fn handle(
     msg: Message<'_>,
     now: DateTime<Utc>,
 ) -> Handled {
+    let verdict = judge(msg.bytes);
+    apply(batch, watermarks, metrics, msg, verdict, now)
+}
+
+/// Adds one judged message to `batch` unless the tables already hold it (`handle` with the
+/// judging done beforehand, e.g. on another thread).
+pub fn apply(
+    batch: &mut Batch,
+    watermarks: &Watermarks,
+    metrics: &Metrics,
+    msg: Message<'_>,
+    verdict: Verdict,
+    now: DateTime<Utc>,
+) -> Handled {
     metrics.events_in.fetch_add(1, Relaxed);
     metrics
         .input_bytes
         .fetch_add(msg.bytes.len() as u64, Relaxed);
-    let verdict = judge(msg.bytes);
     let target = match &verdict {
         Verdict::Accepted { event, .. } => match event.as_ref() {
             Event::SupportPlan(_) => Table::PlanEvents,
