@@ -124,7 +124,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     if args.no_serve {
         return Ok(());
     }
-    server.run(serve::shutdown_signal()).await?;
+    server.run(super::shutdown_signal()).await?;
     Ok(())
 }
 

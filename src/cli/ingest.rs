@@ -133,7 +133,7 @@ async fn run_kafka(
             .client_settings
             .push((k.trim().to_owned(), v.trim().to_owned()));
     }
-    stf_ingest::kafka::run(store, config, metrics, shutdown_signal()).await?;
+    stf_ingest::kafka::run(store, config, metrics, super::shutdown_signal()).await?;
     tracing::info!("Stopped cleanly.");
     Ok(())
 }
@@ -216,27 +216,4 @@ fn progress_bar() -> ProgressBar {
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
-}
-
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
-    tracing::info!("Shutdown signal received.");
 }

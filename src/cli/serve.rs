@@ -148,7 +148,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let addr = server.local_addr()?;
     // One line on stdout for scripts and tests: where to connect.
     println!("Serving http://{addr}/");
-    server.run(shutdown_signal()).await?;
+    server.run(super::shutdown_signal()).await?;
     Ok(())
 }
 
@@ -179,27 +179,4 @@ pub async fn start(
     let server = Server::bind(catalog, config, addr).await?;
     tracing::info!(addr = %server.local_addr()?, "Listening.");
     Ok(server)
-}
-
-/// Resolves on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
-    tracing::info!("Shutdown signal received; finishing requests in flight.");
 }

@@ -77,7 +77,7 @@ pub async fn run(args: TransformArgs) -> anyhow::Result<()> {
             transformer
                 .watch(
                     Duration::from_secs_f64(seconds),
-                    shutdown_signal(),
+                    super::shutdown_signal(),
                     &on_step,
                 )
                 .await;
@@ -99,27 +99,4 @@ fn progress_bar() -> ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
-}
-
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
-    tracing::info!("Shutdown signal received.");
 }

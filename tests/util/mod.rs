@@ -25,18 +25,7 @@ impl Scratch {
 
 /// Runs `stf ARGS`, panicking with its output when it fails.
 pub fn stf(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_stf"))
-        .args(args)
-        .env("STF_LOG", "warn")
-        .output()
-        .expect("stf runs");
-    assert!(
-        out.status.success(),
-        "stf {args:?} failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    run_stf(args, Some("warn"))
 }
 
 /// Runs a Python check script from `tests/python/`, panicking with its output on failure.
@@ -77,11 +66,18 @@ pub fn wait_until(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
 /// Runs `stf ARGS` with the log filter the arguments give (no `STF_LOG` override), panicking
 /// with its output when it fails.
 pub fn stf_logged(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_stf"))
-        .args(args)
-        .env_remove("STF_LOG")
-        .output()
-        .expect("stf runs");
+    run_stf(args, None)
+}
+
+/// Runs `stf ARGS` with `STF_LOG` set to `log` (removed when `None`).
+fn run_stf(args: &[&str], log: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stf"));
+    cmd.args(args);
+    match log {
+        Some(filter) => cmd.env("STF_LOG", filter),
+        None => cmd.env_remove("STF_LOG"),
+    };
+    let out = cmd.output().expect("stf runs");
     assert!(
         out.status.success(),
         "stf {args:?} failed: {}\n{}",

@@ -41,6 +41,9 @@ struct State {
     next: HashMap<Partition, i64>,
     watch: GroupWatch,
     resume: ResumeCheck,
+    /// Set when a message had to be dropped without a seek to read it again: the batch is
+    /// dropped and every partition re-read from the tables' positions.
+    reread: bool,
 }
 
 /// Consumes until `shutdown` resolves, then commits what it holds and returns.
@@ -75,6 +78,7 @@ pub async fn run(
         next: HashMap::new(),
         watch: GroupWatch::new(Instant::now()),
         resume: ResumeCheck::default(),
+        reread: false,
     };
     tokio::pin!(shutdown);
     loop {
@@ -91,6 +95,16 @@ pub async fn run(
                     Ok(Err(e)) => tracing::warn!(error = %e, "Kafka consumer error."),
                     Err(_) => {}
                 }
+            }
+        }
+        if state.reread {
+            state.reread = false;
+            state.batch = Batch::default();
+            state.dead_letters.discard();
+            if let Err(e) = state.reseek(&consumer).await {
+                tracing::error!(error = %e, "Cannot re-read positions; retrying.");
+                state.reread = true;
+                tokio::time::sleep(state.config.retry_backoff).await;
             }
         }
         if !state.batch.is_empty() && state.batch.is_due(&state.config.flush) {
@@ -171,8 +185,9 @@ impl State {
                 if let Err(e) =
                     consumer.seek(topic, partition, Offset::Offset(to), Duration::from_secs(5))
                 {
+                    // This message is dropped either way: re-read everything from the tables.
                     tracing::warn!(topic, partition, error = %e, "Seek failed; re-reading from the tables.");
-                    self.resume.sought((topic.to_owned(), partition), None);
+                    self.reread = true;
                 }
                 return;
             }

@@ -42,7 +42,7 @@ impl Ev {
             "event_type": self.kind,
             "occurred_at": self.day * DAY_MICROS,
             "event_date": self.day,
-            "event_month": self.day - self.day % 30,
+            "event_month": month_start(self.day),
             "plan_id": format!("plan-{:04}", self.plan),
             "plan_version": self.version,
             "local_authority": "E08000001",
@@ -291,4 +291,13 @@ fn a_plan_never_agreed_is_not_active() {
     assert!(row.get("agreed_at").is_none_or(Value::is_null));
     // Its outcomes are still listed (they are the plan's current content).
     assert!(outcomes.len() >= 2);
+}
+
+/// The first day of the month of `day` (days since the Unix epoch), as the ingest writes it.
+fn month_start(day: i64) -> i64 {
+    use chrono::Datelike;
+    let date = chrono::DateTime::from_timestamp(day * 86_400, 0)
+        .expect("a day in range")
+        .date_naive();
+    day - i64::from(date.day0())
 }
