@@ -19,8 +19,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-/// A topic partition.
-pub type Partition = (String, i32);
+pub use super::Partition;
 
 /// The decision of one check.
 #[derive(Debug, Clone, PartialEq, Eq)]

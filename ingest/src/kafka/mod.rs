@@ -15,4 +15,7 @@ mod resume;
 mod source;
 
 pub use config::KafkaConfig;
+
+/// A topic and one of its partitions.
+pub type Partition = (String, i32);
 pub use source::run;

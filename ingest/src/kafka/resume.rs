@@ -19,8 +19,7 @@ pub const FIRST_REWIND: i64 = 1_000;
 /// The furthest step back before a gap is accepted as real.
 pub const MAX_REWIND: i64 = 1 << 20;
 
-/// A topic partition.
-pub type Partition = (String, i32);
+pub use super::Partition;
 
 /// What to do with a message.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,7 +27,7 @@ use crate::position::{tables_of, StreamId};
 use crate::sink::Sink;
 use crate::Error;
 
-type Partition = (String, i32);
+use super::Partition;
 
 struct State {
     config: KafkaConfig,
