@@ -106,11 +106,20 @@ impl Snapshot {
     }
 }
 
-/// Registers a pinned table under its name, through delta-rs's provider (file skipping on
-/// statistics and partition values), or as an empty table when it did not exist.
+/// Tables whose files at the pinned version hold at most this many bytes are read once into
+/// memory when the snapshot opens: the measure tables dashboards and providers ask for all
+/// the time. A snapshot never changes, so neither does what it holds.
+const IN_MEMORY_BYTES: i64 = 16 << 20;
+
+/// Registers a pinned table under its name: in memory when small (see [`IN_MEMORY_BYTES`]),
+/// otherwise through delta-rs's provider (file skipping on statistics and partition values);
+/// as an empty table when it did not exist.
 async fn register(ctx: &SessionContext, pinned: Pinned) -> Result<()> {
     let name = pinned.table.name();
     let provider: Arc<dyn datafusion::catalog::TableProvider> = match pinned.delta {
+        Some(delta) if file_bytes(&delta) <= IN_MEMORY_BYTES => {
+            in_memory(ctx, delta_provider(ctx, name, &delta).await?).await?
+        }
         Some(delta) => delta_provider(ctx, name, &delta).await?,
         None => Arc::new(
             MemTable::try_new(pinned.table.schema(), vec![Vec::new()])
@@ -120,6 +129,30 @@ async fn register(ctx: &SessionContext, pinned: Pinned) -> Result<()> {
     ctx.register_table(name, provider)
         .map_err(Error::engine("registering a table"))?;
     Ok(())
+}
+
+/// The bytes of the files of `delta`'s version (unknown: more than any limit).
+fn file_bytes(delta: &DeltaTable) -> i64 {
+    delta.snapshot().map_or(i64::MAX, |s| {
+        s.log_data().into_iter().map(|f| f.size()).sum::<i64>()
+    })
+}
+
+/// `provider`'s rows, read now, as a table in memory split into the session's partitions.
+async fn in_memory(
+    ctx: &SessionContext,
+    provider: Arc<dyn datafusion::catalog::TableProvider>,
+) -> Result<Arc<dyn datafusion::catalog::TableProvider>> {
+    const STEP: &str = "reading a small table into memory";
+    let schema = provider.schema();
+    let partitions = ctx
+        .read_table(provider)
+        .map_err(Error::engine(STEP))?
+        .collect_partitioned()
+        .await
+        .map_err(Error::engine(STEP))?;
+    let table = MemTable::try_new(schema, partitions).map_err(Error::engine(STEP))?;
+    Ok(Arc::new(table))
 }
 
 async fn delta_provider(

@@ -126,11 +126,18 @@ impl Store {
     }
 }
 
-/// Parquet writer settings for every table: zstd compression.
+/// Rows per Parquet row group. Readers (DataFusion, DuckDB, Spark) split a scan across cores
+/// by row group, so a table of a million rows is read by every core rather than one; and a
+/// writer holds at most one row group per open file in memory.
+pub(crate) const ROW_GROUP_ROWS: usize = 128 * 1024;
+
+/// Parquet writer settings for every table: zstd compression, row groups of
+/// [`ROW_GROUP_ROWS`].
 pub(crate) fn writer_properties() -> WriterProperties {
     WriterProperties::builder()
         .set_compression(Compression::ZSTD(
             ZstdLevel::try_new(3).expect("3 is a valid zstd level"),
         ))
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .build()
 }
