@@ -1,7 +1,8 @@
 //! Accepted and rejected messages as rows of the event tables, and rows as Arrow batches.
 //!
-//! Rows are plain serde structs whose field names are the table's columns; arrow-json turns a
-//! slice of them into a `RecordBatch` of the table's exact schema (`stf_schemas::tables`).
+//! Rows are plain serde structs whose field names are the table's columns; arrow-json turns
+//! them, a chunk at a time, into `RecordBatch`es of the table's exact schema
+//! (`stf_schemas::tables`).
 
 use arrow::json::reader::ReaderBuilder;
 use arrow::record_batch::RecordBatch;
@@ -254,30 +255,79 @@ impl RejectedRow {
     }
 }
 
-/// Turns rows into one batch of `table`'s schema.
-pub fn to_batch<R: Serialize>(table: Table, rows: &[R]) -> Result<RecordBatch, Error> {
-    let schema = table.schema();
-    let mut decoder = ReaderBuilder::new(schema.clone())
-        .with_batch_size(rows.len().max(1))
+/// Rows per Arrow batch handed to the writer: the JSON tape arrow-json builds on the way is
+/// bounded by this many rows, not by the whole commit.
+const ROWS_PER_BATCH: usize = 8192;
+
+/// Turns rows into batches of `table`'s schema, in their order, freeing each chunk of rows
+/// once it is converted. Returns the number of rows and the batches.
+pub fn to_batches<R: Serialize>(
+    table: Table,
+    mut rows: Vec<R>,
+) -> Result<(usize, Vec<RecordBatch>), Error> {
+    let arrow = |source| Error::Arrow {
+        table: table.name(),
+        source,
+    };
+    let total = rows.len();
+    let mut decoder = ReaderBuilder::new(table.schema())
+        .with_batch_size(ROWS_PER_BATCH)
         .build_decoder()
-        .map_err(|e| Error::Arrow {
-            table: table.name(),
-            source: e,
-        })?;
-    decoder.serialize(rows).map_err(|e| Error::Arrow {
-        table: table.name(),
-        source: e,
-    })?;
-    let batch = decoder.flush().map_err(|e| Error::Arrow {
-        table: table.name(),
-        source: e,
-    })?;
-    Ok(batch.unwrap_or_else(|| RecordBatch::new_empty(schema)))
+        .map_err(arrow)?;
+    let mut batches = Vec::with_capacity(total.div_ceil(ROWS_PER_BATCH));
+    // Chunks are split off the end, so the rows are reversed first and each chunk back.
+    rows.reverse();
+    while !rows.is_empty() {
+        let mut chunk = rows.split_off(rows.len().saturating_sub(ROWS_PER_BATCH));
+        chunk.reverse();
+        decoder.serialize(&chunk).map_err(arrow)?;
+        drop(chunk);
+        if let Some(batch) = decoder.flush().map_err(arrow)? {
+            batches.push(batch);
+        }
+    }
+    Ok((total, batches))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_become_batches_in_order() {
+        let rows: Vec<RejectedRow> = (0..ROWS_PER_BATCH * 2 + 5)
+            .map(|i| RejectedRow {
+                source: SourceColumns {
+                    source_file: Some("f".into()),
+                    source_line: Some(i as i64),
+                    ..SourceColumns::default()
+                },
+                event_id: None,
+                reason: "malformed_json",
+                detail: format!("line {i}"),
+                rejected_at: 0,
+                rejected_date: 0,
+            })
+            .collect();
+        let (n, batches) = to_batches(Table::RejectedEvents, rows).expect("converts");
+        assert_eq!(n, ROWS_PER_BATCH * 2 + 5);
+        assert_eq!(batches.len(), 3);
+        let lines: Vec<i64> = batches
+            .iter()
+            .flat_map(|b| {
+                let c = b.column_by_name("source_line").expect("column");
+                let c = c
+                    .as_any()
+                    .downcast_ref::<arrow::array::Int64Array>()
+                    .expect("int64");
+                c.values().to_vec()
+            })
+            .collect();
+        assert_eq!(lines, (0..n as i64).collect::<Vec<_>>());
+        let (n, batches) =
+            to_batches::<RejectedRow>(Table::RejectedEvents, Vec::new()).expect("converts");
+        assert_eq!((n, batches.len()), (0, 0));
+    }
 
     #[test]
     fn month_start_is_the_first_of_the_month() {

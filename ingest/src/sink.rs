@@ -7,12 +7,13 @@
 
 use std::collections::HashMap;
 
+use arrow::record_batch::RecordBatch;
 use stf_schemas::tables::Table;
 use stf_store::{AppTxn, DeltaTable, Maintenance, Store};
 
 use crate::batch::Batch;
 use crate::position::{StreamId, Watermarks};
-use crate::rows::to_batch;
+use crate::rows::to_batches;
 use crate::Error;
 
 /// Tables in the order a batch commits them: accepted rows first, rejections last.
@@ -96,23 +97,25 @@ impl Sink {
             streams,
             ..
         } = batch;
-        let mut data = HashMap::from([
+        // Each table's rows become Arrow batches only when its turn comes, and are freed as
+        // they are converted: at most one table's batches are held at a time.
+        type Convert = Box<dyn FnOnce() -> Result<(usize, Vec<RecordBatch>), Error> + Send>;
+        let conversions: [(Table, Convert); 3] = [
             (
                 Table::PlanEvents,
-                (plans.len(), to_batch(Table::PlanEvents, &plans)?),
+                Box::new(move || to_batches(Table::PlanEvents, plans)),
             ),
             (
                 Table::ServiceEvents,
-                (services.len(), to_batch(Table::ServiceEvents, &services)?),
+                Box::new(move || to_batches(Table::ServiceEvents, services)),
             ),
             (
                 Table::RejectedEvents,
-                (rejected.len(), to_batch(Table::RejectedEvents, &rejected)?),
+                Box::new(move || to_batches(Table::RejectedEvents, rejected)),
             ),
-        ]);
-        drop((plans, services, rejected));
-        for t in ORDER {
-            let (rows, record_batch) = data.remove(&t).expect("every event table has an entry");
+        ];
+        for (t, convert) in conversions {
+            let (rows, batches) = convert()?;
             let txns: Vec<AppTxn> = streams
                 .iter()
                 .filter(|(_, (tables, _))| tables.contains(&t))
@@ -129,7 +132,7 @@ impl Sink {
                 .tables
                 .remove(&t)
                 .expect("the sink opens every event table before use");
-            let appended = self.store.append(table, t, vec![record_batch], &txns).await;
+            let appended = self.store.append(table, t, batches, &txns).await;
             let (table, commit) = match appended {
                 Ok(ok) => ok,
                 Err(e) => {
