@@ -70,7 +70,9 @@ impl KafkaConfig {
             .set("auto.offset.reset", "earliest")
             .set("enable.partition.eof", "false")
             .set("fetch.wait.max.ms", self.fetch_wait_max_ms.to_string())
-            .set("queued.max.messages.kbytes", "65536")
+            // Prefetch at most 32 MiB: enough to keep the pipeline fed while a batch commits,
+            // and part of the 512 MiB peak budget (a batch itself holds up to 64 MiB).
+            .set("queued.max.messages.kbytes", "32768")
             .set("session.timeout.ms", "10000")
             .set("heartbeat.interval.ms", "1000")
             .set("client.id", &self.client_id);
@@ -132,7 +134,7 @@ mod tests {
     fn consumer_settings_stay_off_the_dead_letter_producer() {
         let mut config = KafkaConfig::new("b:9092", "g");
         config.client_settings = vec![
-            ("queued.max.messages.kbytes".into(), "16384".into()),
+            ("queued.max.messages.kbytes".into(), "8192".into()),
             ("fetch.wait.max.ms".into(), "10".into()),
             ("socket.timeout.ms".into(), "5000".into()),
         ];
@@ -141,7 +143,7 @@ mod tests {
         assert_eq!(producer.get("fetch.wait.max.ms"), None);
         assert_eq!(producer.get("socket.timeout.ms"), Some("5000"));
         let consumer = config.consumer();
-        assert_eq!(consumer.get("queued.max.messages.kbytes"), Some("16384"));
+        assert_eq!(consumer.get("queued.max.messages.kbytes"), Some("8192"));
         assert!(consumer
             .get("client.id")
             .is_some_and(|id| id == config.client_id()));
