@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use arrow::record_batch::RecordBatch;
 use stf_schemas::tables::Table;
 use stf_store::{AppTxn, DeltaTable, Maintenance, Store};
 
@@ -91,31 +90,21 @@ impl Sink {
     pub async fn commit(&mut self, batch: Batch) -> Result<FlushReport, Error> {
         let mut report = FlushReport::default();
         let Batch {
-            plans,
-            services,
-            rejected,
+            mut plans,
+            mut services,
+            mut rejected,
             streams,
             ..
         } = batch;
-        // Each table's rows become Arrow batches only when its turn comes, and are freed as
-        // they are converted: at most one table's batches are held at a time.
-        type Convert = Box<dyn FnOnce() -> Result<(usize, Vec<RecordBatch>), Error> + Send>;
-        let conversions: [(Table, Convert); 3] = [
-            (
-                Table::PlanEvents,
-                Box::new(move || to_batches(Table::PlanEvents, plans)),
-            ),
-            (
-                Table::ServiceEvents,
-                Box::new(move || to_batches(Table::ServiceEvents, services)),
-            ),
-            (
-                Table::RejectedEvents,
-                Box::new(move || to_batches(Table::RejectedEvents, rejected)),
-            ),
-        ];
-        for (t, convert) in conversions {
-            let (rows, batches) = convert()?;
+        for t in ORDER {
+            // A table's rows become Arrow batches only when its turn comes, and are freed as
+            // they are converted: at most one table's batches are held at a time.
+            let (rows, batches) = match t {
+                Table::PlanEvents => to_batches(t, std::mem::take(&mut plans))?,
+                Table::ServiceEvents => to_batches(t, std::mem::take(&mut services))?,
+                Table::RejectedEvents => to_batches(t, std::mem::take(&mut rejected))?,
+                other => unreachable!("{} is not an event table", other.name()),
+            };
             let txns: Vec<AppTxn> = streams
                 .iter()
                 .filter(|(_, (tables, _))| tables.contains(&t))

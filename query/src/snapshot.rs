@@ -118,7 +118,16 @@ async fn register(ctx: &SessionContext, pinned: Pinned) -> Result<()> {
     let name = pinned.table.name();
     let provider: Arc<dyn datafusion::catalog::TableProvider> = match pinned.delta {
         Some(delta) if file_bytes(&delta) <= IN_MEMORY_BYTES => {
-            in_memory(ctx, delta_provider(ctx, name, &delta).await?).await?
+            let provider = delta_provider(ctx, name, &delta).await?;
+            // Memory is an optimisation: a table that does not fit the session's memory pool
+            // is still served, from its files.
+            match in_memory(ctx, provider.clone()).await {
+                Ok(table) => table,
+                Err(e) => {
+                    tracing::warn!(table = name, error = %e, "Serving a small table from its files: it did not fit in memory.");
+                    provider
+                }
+            }
         }
         Some(delta) => delta_provider(ctx, name, &delta).await?,
         None => Arc::new(

@@ -184,3 +184,52 @@ async fn a_commit_without_rows_still_moves_the_position() {
         "no data file for an empty commit"
     );
 }
+
+/// Not exactly-once, but the files every commit writes: a large commit is split into row
+/// groups, so readers can scan it on every core.
+#[tokio::test]
+async fn a_large_commit_is_written_in_several_row_groups() {
+    use deltalake::parquet::file::reader::{FileReader, SerializedFileReader};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let table = store.load_or_create(Table::RejectedEvents).await.unwrap();
+    let rows = 300_000;
+    store
+        .append(
+            table,
+            Table::RejectedEvents,
+            vec![rejected_batch(0..rows)],
+            &txn(rows - 1),
+        )
+        .await
+        .unwrap();
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.path().to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "parquet") {
+                files.push(path);
+            }
+        }
+    }
+    let groups: Vec<(usize, i64)> = files
+        .iter()
+        .flat_map(|f| {
+            let reader = SerializedFileReader::new(std::fs::File::open(f).unwrap()).unwrap();
+            let meta = reader.metadata().clone();
+            (0..meta.num_row_groups())
+                .map(|i| (i, meta.row_group(i).num_rows()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(groups.iter().map(|(_, n)| n).sum::<i64>(), rows);
+    assert!(groups.len() >= 3, "row groups: {groups:?}");
+    assert!(
+        groups.iter().all(|(_, n)| *n <= 128 * 1024),
+        "row groups: {groups:?}"
+    );
+}
