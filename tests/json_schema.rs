@@ -3,7 +3,7 @@
 
 mod util;
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use util::{python, stf, Scratch};
 
@@ -22,7 +22,7 @@ fn generated_events_validate_against_the_json_schema_files() {
         "--out",
         events.to_str().unwrap(),
     ]);
-    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/json");
+    let schemas = PathBuf::from(util::manifest_dir()).join("schemas/json");
     let report = python("check_json_schema.py", &[&schemas, &events]);
     assert!(report.starts_with("OK"), "{report}");
 }

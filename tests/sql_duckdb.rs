@@ -100,7 +100,7 @@ fn path(p: &Path) -> &str {
 #[test]
 fn query_set_agrees_with_duckdb() {
     let store = TestStore::new(3000, 21);
-    let queries = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/queries");
+    let queries = PathBuf::from(util::manifest_dir()).join("bench/queries");
     let out = python(
         "check_queries.py",
         &[Path::new(env!("CARGO_BIN_EXE_stf")), &store.store, &queries],

@@ -90,28 +90,6 @@ impl Store {
         Ok((table, Commit { version, rows: 0 }))
     }
 
-    /// Replaces a table's whole content in one commit (transform's publication).
-    pub async fn overwrite(
-        &self,
-        table: DeltaTable,
-        which: Table,
-        batches: Vec<RecordBatch>,
-        metadata: Vec<(String, serde_json::Value)>,
-    ) -> Result<(DeltaTable, Commit)> {
-        let rows = batches.iter().map(RecordBatch::num_rows).sum();
-        let props = CommitProperties::default().with_metadata(metadata);
-        let table = table
-            .write(batches)
-            .with_save_mode(SaveMode::Overwrite)
-            .with_partition_columns(which.partition_columns().iter().copied())
-            .with_writer_properties(writer_properties())
-            .with_commit_properties(props)
-            .await
-            .map_err(|e| Error::delta(which.name(), e))?;
-        let version = table.version().unwrap_or(0);
-        Ok((table, Commit { version, rows }))
-    }
-
     /// The last version recorded for an application id in `table`'s snapshot.
     pub async fn txn_version(
         &self,

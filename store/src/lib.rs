@@ -11,11 +11,13 @@ mod commit;
 mod error;
 mod maintenance;
 mod store;
+mod stream;
 
 pub use commit::{AppTxn, Commit};
 pub use error::Error;
 pub use maintenance::{Maintenance, MaintenanceReport};
 pub use store::{Store, DEFAULT_ROOT};
+pub use stream::BatchStream;
 
 pub use deltalake::DeltaTable;
 pub use stf_schemas::tables::Table;

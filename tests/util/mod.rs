@@ -30,7 +30,7 @@ pub fn stf(args: &[&str]) -> Output {
 
 /// Runs a Python check script from `tests/python/`, panicking with its output on failure.
 pub fn python(script: &str, args: &[&Path]) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+    let path = PathBuf::from(manifest_dir())
         .join("tests/python")
         .join(script);
     let out = Command::new("python3")
@@ -85,4 +85,10 @@ fn run_stf(args: &[&str], log: Option<&str>) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// The package's folder: from the environment the test runner sets, so that a test binary
+/// built for a checkout elsewhere (a shared build cache) still reads this one's files.
+pub fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_owned())
 }

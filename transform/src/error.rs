@@ -39,6 +39,8 @@ pub enum Error {
     },
     #[error("cannot build the outcome categoriser: {0}")]
     Categoriser(#[from] CategoriseError),
+    #[error("the writer of {table} stopped before every row was written")]
+    WriterStopped { table: &'static str },
     #[error("invalid transform configuration: {0}")]
     Config(String),
 }

@@ -20,7 +20,7 @@ use stf_store::Store;
 use crate::categorise::Categoriser;
 use crate::measures::{self, MeasureConfig};
 use crate::publish::{self, Manifest, SourceVersions, MANIFEST_KEY};
-use crate::rows::{self, Cache, RowCounts, RowTables};
+use crate::rows::{self, Cache, PlanWriters, RowCounts};
 use crate::state::{self, Mode};
 use crate::{current, session, Error, Result};
 
@@ -49,6 +49,7 @@ impl Default for TransformConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     CheckSources,
+    State,
     CurrentPlans,
     CurrentServices,
     Measures,
@@ -56,8 +57,9 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 5] = [
+    pub const ALL: [Step; 6] = [
         Self::CheckSources,
+        Self::State,
         Self::CurrentPlans,
         Self::CurrentServices,
         Self::Measures,
@@ -68,6 +70,7 @@ impl Step {
     pub fn label(self) -> &'static str {
         match self {
             Self::CheckSources => "checking the event tables",
+            Self::State => "the events that decide each plan",
             Self::CurrentPlans => "current plans, outcomes and planned support",
             Self::CurrentServices => "current services",
             Self::Measures => "measures",
@@ -144,6 +147,14 @@ impl Transformer {
     /// versions, taxonomy and settings. `on_step` hears of each step as it starts.
     pub async fn run_once(&self, on_step: &(dyn Fn(Step) + Sync)) -> Result<RunOutcome> {
         let started = Instant::now();
+        let on_step = |step: Step| {
+            tracing::debug!(
+                step = step.label(),
+                seconds = started.elapsed().as_secs_f64(),
+                "Transform step."
+            );
+            on_step(step);
+        };
         on_step(Step::CheckSources);
         let plan_events = self.store.load_or_create(Table::PlanEvents).await?;
         let service_events = self.store.load_or_create(Table::ServiceEvents).await?;
@@ -176,17 +187,16 @@ impl Transformer {
         )
         .await?;
         tracing::info!(?mode, "Reading events.");
-
-        on_step(Step::CurrentPlans);
-        let mut cache = Cache::new(&self.categoriser);
-        let mut tables = RowTables::default();
-        rows::add_plans(
-            &mut tables,
-            current::plans(&ctx).await?,
-            &mut cache,
-            &publication_id,
-        )
-        .await?;
+        let common = vec![
+            (
+                "stf.publication_id".to_owned(),
+                serde_json::Value::from(publication_id.as_str()),
+            ),
+            (
+                "stf.sources".to_owned(),
+                serde_json::to_value(sources).unwrap_or_default(),
+            ),
+        ];
         // The state keeps only deciding events, so the latest event time is carried over.
         let carried = match mode {
             Mode::Full => None,
@@ -194,33 +204,61 @@ impl Transformer {
         };
         let last_event = current::last_plan_event(&ctx).await?.max(carried);
 
+        // The state is written first; the current plans are read back from it, a fraction of
+        // the events.
+        on_step(Step::State);
+        let plan_state = state::write_plan_state(&ctx, &self.store, common.clone()).await?;
+        let service_state = state::service_state(&ctx).await?;
+        let state_table = self
+            .store
+            .load_version(Table::PlanState, plan_state.version)
+            .await?;
+        session::register_delta(&ctx, STATE, &state_table).await?;
+
+        on_step(Step::CurrentPlans);
+        let mut cache = Cache::new(&self.categoriser);
+        let (mut sink, outcomes, planned_support) = PlanWriters::new();
+        let produce = async {
+            let current = current::plans_from(&ctx, STATE).await?;
+            rows::add_plans(&mut sink, current, &mut cache, &publication_id).await?;
+            Ok::<_, Error>(sink.plans)
+        };
+        // Should a step fail, the writers are dropped unfinished and commit nothing.
+        let (plans, outcomes, planned_support) = tokio::try_join!(
+            produce,
+            publish::replace_stream(&self.store, Table::Outcomes, outcomes, common.clone()),
+            publish::replace_stream(
+                &self.store,
+                Table::PlannedSupport,
+                planned_support,
+                common.clone()
+            ),
+        )?;
+
         on_step(Step::CurrentServices);
-        rows::add_services(
-            &mut tables,
-            current::services(&ctx).await?,
-            &mut cache,
-            &publication_id,
-        )
-        .await?;
+        let services =
+            rows::services(current::services(&ctx).await?, &mut cache, &publication_id).await?;
         let (reused, categorised) = cache.stats();
         tracing::info!(reused, categorised, "Categorised texts.");
         drop(cache);
-        let (plan_state, service_state) = state::compute(&ctx).await?;
 
         on_step(Step::Measures);
-        for (name, table, batches) in [
-            ("plans", Table::Plans, &tables.plans),
-            ("outcomes", Table::Outcomes, &tables.outcomes),
-            (
-                "planned_support",
-                Table::PlannedSupport,
-                &tables.planned_support,
-            ),
-            ("services", Table::Services, &tables.services),
+        session::register_batches(&ctx, "plans", Table::Plans.schema(), &plans, partitions)?;
+        session::register_batches(
+            &ctx,
+            "services",
+            Table::Services.schema(),
+            &services,
+            partitions,
+        )?;
+        for (name, table, commit) in [
+            ("outcomes", Table::Outcomes, &outcomes),
+            ("planned_support", Table::PlannedSupport, &planned_support),
         ] {
-            session::register_batches(&ctx, name, table.schema(), batches, partitions)?;
+            let written = self.store.load_version(table, commit.version).await?;
+            session::register_delta(&ctx, name, &written).await?;
         }
-        let months = first_agreed(&tables.plans)?
+        let months = first_agreed(&plans)?
             .and_then(measures::month_number)
             .zip(last_event.and_then(measures::month_number))
             .filter(|(first, last)| first <= last);
@@ -235,7 +273,13 @@ impl Transformer {
         drop(ctx);
 
         on_step(Step::Publish);
-        let rows = tables.counts();
+        let count = |b: &[RecordBatch]| b.iter().map(RecordBatch::num_rows).sum();
+        let rows = RowCounts {
+            plans: count(&plans),
+            outcomes: outcomes.rows,
+            planned_support: planned_support.rows,
+            services: count(&services),
+        };
         let mut manifest = Manifest {
             publication_id: publication_id.clone(),
             sources,
@@ -244,24 +288,18 @@ impl Transformer {
             tables: BTreeMap::new(),
             last_plan_event: last_event,
         };
-        let mut outputs: Vec<(Table, Vec<RecordBatch>)> = vec![
-            (Table::Outcomes, tables.outcomes),
-            (Table::PlannedSupport, tables.planned_support),
-            (Table::Services, tables.services),
-        ];
+        for (table, commit) in [
+            (Table::PlanState, &plan_state),
+            (Table::Outcomes, &outcomes),
+            (Table::PlannedSupport, &planned_support),
+        ] {
+            manifest
+                .tables
+                .insert(table.name().to_owned(), commit.version);
+        }
+        let mut outputs: Vec<(Table, Vec<RecordBatch>)> = vec![(Table::Services, services)];
         outputs.extend(measure_tables.tables);
-        outputs.push((Table::PlanState, plan_state));
         outputs.push((Table::ServiceState, service_state));
-        let common = vec![
-            (
-                "stf.publication_id".to_owned(),
-                serde_json::Value::from(publication_id.as_str()),
-            ),
-            (
-                "stf.sources".to_owned(),
-                serde_json::to_value(sources).unwrap_or_default(),
-            ),
-        ];
         for (table, batches) in outputs {
             let commit = publish::replace(&self.store, table, batches, common.clone()).await?;
             manifest
@@ -272,8 +310,7 @@ impl Transformer {
             serde_json::to_value(&manifest).map_err(|e| Error::Config(e.to_string()))?;
         let mut plans_metadata = common;
         plans_metadata.push((MANIFEST_KEY.to_owned(), manifest_value));
-        let plans =
-            publish::replace(&self.store, Table::Plans, tables.plans, plans_metadata).await?;
+        let plans = publish::replace(&self.store, Table::Plans, plans, plans_metadata).await?;
         let elapsed = started.elapsed();
         tracing::info!(
             publication_id = %publication_id,
@@ -316,6 +353,9 @@ impl Transformer {
         }
     }
 }
+
+/// The name this run's plan state is registered under.
+const STATE: &str = "stf_plan_state";
 
 /// A publication id: the time it was made and the event-table versions it read
 /// (`20250101T120000.123456Z-p12-s3`).

@@ -15,7 +15,7 @@ use arrow::array::RecordBatch;
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use stf_schemas::tables::Table;
-use stf_store::{Commit, Store};
+use stf_store::{BatchStream, Commit, Store};
 
 use crate::{Error, Result};
 
@@ -99,21 +99,18 @@ pub async fn latest(store: &Store) -> Result<Option<Manifest>> {
     Ok(manifest)
 }
 
-/// Replaces `table`'s content with `batches` in one commit carrying `metadata`.
-pub async fn replace(
+/// Replaces `table`'s content with the batches of a stream, written as they arrive, in one
+/// commit carrying `metadata`; nothing is committed if the stream fails.
+pub async fn replace_stream(
     store: &Store,
     table: Table,
-    batches: Vec<RecordBatch>,
+    batches: BatchStream,
     metadata: Vec<(String, serde_json::Value)>,
 ) -> Result<Commit> {
-    let batches = if batches.is_empty() {
-        // The writer needs a batch to learn the schema from.
-        vec![RecordBatch::new_empty(table.schema())]
-    } else {
-        batches
-    };
     let delta = store.load_or_create(table).await?;
-    let (_, commit) = store.overwrite(delta, table, batches, metadata).await?;
+    let (_, commit) = store
+        .overwrite_stream(delta, table, batches, metadata)
+        .await?;
     tracing::debug!(
         table = table.name(),
         version = commit.version,
@@ -121,4 +118,15 @@ pub async fn replace(
         "Replaced table."
     );
     Ok(commit)
+}
+
+/// Replaces `table`'s content with `batches` in one commit carrying `metadata`.
+pub async fn replace(
+    store: &Store,
+    table: Table,
+    batches: Vec<RecordBatch>,
+    metadata: Vec<(String, serde_json::Value)>,
+) -> Result<Commit> {
+    let batches = futures::stream::iter(batches.into_iter().map(Ok));
+    replace_stream(store, table, Box::pin(batches), metadata).await
 }

@@ -8,6 +8,7 @@ use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
 use datafusion::datasource::MemTable;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::execution::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use stf_store::DeltaTable;
 
@@ -78,4 +79,18 @@ pub fn register_batches(
     ctx.register_table(name, Arc::new(table))
         .map_err(Error::query("registering batches"))?;
     Ok(())
+}
+
+/// Runs `sql` and streams its rows; errors name `step`.
+pub async fn stream(
+    ctx: &SessionContext,
+    sql: &str,
+    step: &'static str,
+) -> Result<SendableRecordBatchStream> {
+    ctx.sql(sql)
+        .await
+        .map_err(Error::query(step))?
+        .execute_stream()
+        .await
+        .map_err(Error::query(step))
 }

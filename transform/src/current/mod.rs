@@ -19,11 +19,11 @@
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::prelude::SessionContext;
 
-use crate::{Error, Result};
+use crate::{session, Error, Result};
 
 /// The current event of every plan, with its life span: the columns of `plans` (less
-/// `publication_id`) plus the nested `desired_outcomes` and `planned_support`. Reads the table
-/// registered as `plan_events`.
+/// `publication_id`) plus the nested `desired_outcomes` and `planned_support`. Reads the
+/// events table named in place of `{events}`.
 const CURRENT_PLANS: &str = "
 WITH ranked AS (
     SELECT plan_id, event_id,
@@ -31,13 +31,13 @@ WITH ranked AS (
                PARTITION BY plan_id
                ORDER BY plan_version DESC, occurred_at DESC, event_id DESC
            ) AS rank
-    FROM plan_events
+    FROM {events}
 ),
 life AS (
     SELECT plan_id,
            min(occurred_at) FILTER (WHERE event_type = 'plan_agreed') AS agreed_at,
            min(occurred_at) FILTER (WHERE event_type = 'plan_closed') AS closed_at
-    FROM plan_events
+    FROM {events}
     GROUP BY plan_id
 ),
 closes AS (
@@ -45,7 +45,7 @@ closes AS (
            row_number() OVER (
                PARTITION BY plan_id ORDER BY occurred_at ASC, event_id DESC
            ) AS rank
-    FROM plan_events
+    FROM {events}
     WHERE event_type = 'plan_closed'
 ),
 winners AS (
@@ -63,7 +63,7 @@ SELECT e.plan_id, e.plan_version, e.local_authority, e.locality, e.age_band, e.c
        e.occurred_at AS updated_at,
        e.desired_outcomes, e.planned_support
 FROM winners w
-JOIN plan_events e ON e.plan_id = w.plan_id AND e.event_id = w.event_id
+JOIN {events} e ON e.plan_id = w.plan_id AND e.event_id = w.event_id
 ";
 
 /// The current event of every provider service. Reads `service_events`.
@@ -86,15 +86,22 @@ WHERE rank = 1
 /// The latest `occurred_at` of any plan event: the end of the data's range in time.
 const LAST_PLAN_EVENT: &str = "SELECT max(occurred_at) AS last_event FROM plan_events";
 
-/// Streams the current plans (possibly more than one row per plan when its current event was
-/// delivered twice).
+/// Streams the current plans from the events registered as `plan_events` (possibly more than
+/// one row per plan when its current event was delivered twice).
 pub async fn plans(ctx: &SessionContext) -> Result<SendableRecordBatchStream> {
-    stream(ctx, CURRENT_PLANS, "selecting current plans").await
+    plans_from(ctx, "plan_events").await
+}
+
+/// Streams the current plans from the plan events (or their deciding events: the state)
+/// registered as `table`.
+pub async fn plans_from(ctx: &SessionContext, table: &str) -> Result<SendableRecordBatchStream> {
+    let sql = CURRENT_PLANS.replace("{events}", table);
+    session::stream(ctx, &sql, "selecting current plans").await
 }
 
 /// Streams the current services, one row per `service_id`.
 pub async fn services(ctx: &SessionContext) -> Result<SendableRecordBatchStream> {
-    stream(ctx, CURRENT_SERVICES, "selecting current services").await
+    session::stream(ctx, CURRENT_SERVICES, "selecting current services").await
 }
 
 /// The latest `occurred_at` of any plan event, in microseconds since the epoch.
@@ -128,19 +135,6 @@ pub async fn last_plan_event(ctx: &SessionContext) -> Result<Option<i64>> {
             ),
         })?;
     Ok((!values.is_null(0)).then(|| values.value(0)))
-}
-
-async fn stream(
-    ctx: &SessionContext,
-    sql: &str,
-    step: &'static str,
-) -> Result<SendableRecordBatchStream> {
-    ctx.sql(sql)
-        .await
-        .map_err(Error::query(step))?
-        .execute_stream()
-        .await
-        .map_err(Error::query(step))
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! from the current events the query engine selects ([`crate::current`]), categorising every
 //! distinct text once.
 //!
-//! Rows are held in memory until publication, so that every table of one publication comes
-//! from the same snapshot of the event tables.
+//! Rows go to a [`PlanSink`]: held in memory, or streamed to their tables' writers.
 
 mod cache;
 mod plans;
 mod services;
+mod sink;
 
 use std::collections::HashSet;
 
@@ -17,6 +17,7 @@ use datafusion::execution::SendableRecordBatchStream;
 use futures::TryStreamExt;
 
 pub use cache::Cache;
+pub use sink::{PlanSink, PlanWriters};
 
 use crate::columns::{column, strings};
 use crate::{Error, Result};
@@ -51,10 +52,10 @@ impl RowTables {
     }
 }
 
-/// Reads the current plans and adds their `plans`, `outcomes` and `planned_support` rows.
-/// A plan whose current event was delivered twice appears once.
+/// Reads the current plans and gives their `plans`, `outcomes` and `planned_support` rows to
+/// `sink`. A plan whose current event was delivered twice appears once.
 pub async fn add_plans(
-    tables: &mut RowTables,
+    sink: &mut impl PlanSink,
     mut current: SendableRecordBatchStream,
     cache: &mut Cache<'_>,
     publication_id: &str,
@@ -69,33 +70,29 @@ pub async fn add_plans(
         if batch.num_rows() == 0 {
             continue;
         }
-        let built = plans::plan_batches(&batch, cache, publication_id)?;
-        tables.plans.push(built.plans);
-        tables.outcomes.push(built.outcomes);
-        tables.planned_support.push(built.planned_support);
+        sink.put(plans::plan_batches(&batch, cache, publication_id)?)
+            .await?;
     }
     Ok(())
 }
 
-/// Reads the current services and adds their `services` rows.
-pub async fn add_services(
-    tables: &mut RowTables,
+/// Reads the current services and builds their `services` rows.
+pub async fn services(
     mut current: SendableRecordBatchStream,
     cache: &mut Cache<'_>,
     publication_id: &str,
-) -> Result<()> {
+) -> Result<Vec<RecordBatch>> {
+    let mut rows = Vec::new();
     while let Some(batch) = current
         .try_next()
         .await
         .map_err(Error::query("reading current services"))?
     {
         if batch.num_rows() > 0 {
-            tables
-                .services
-                .push(services::service_batch(&batch, cache, publication_id)?);
+            rows.push(services::service_batch(&batch, cache, publication_id)?);
         }
     }
-    Ok(())
+    Ok(rows)
 }
 
 /// Drops rows whose `plan_id` was seen before (copies of a redelivered current event).

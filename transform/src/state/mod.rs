@@ -20,13 +20,16 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use arrow::array::RecordBatch;
 use datafusion::prelude::SessionContext;
 use stf_schemas::tables::Table;
 use stf_store::{DeltaTable, Store};
 
 use crate::publish::Manifest;
 use crate::{session, Error, Result};
+
+mod keep;
+
+pub use keep::{service_state, write_plan_state};
 
 /// How a run reads the event tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,37 +44,6 @@ pub enum Mode {
         service_files: usize,
     },
 }
-
-/// The events, per plan, that decide its current state: the current event (rank `w`), the
-/// first agreement (`a`) and the first close (`c`). Reads `plan_events`.
-const KEEP_PLAN_EVENTS: &str = "
-WITH ranked AS (
-    SELECT *,
-           row_number() OVER (
-               PARTITION BY plan_id
-               ORDER BY plan_version DESC, occurred_at DESC, event_id DESC
-           ) AS stf_w,
-           row_number() OVER (
-               PARTITION BY plan_id, event_type
-               ORDER BY occurred_at ASC, event_id DESC
-           ) AS stf_first
-    FROM plan_events
-)
-SELECT {columns} FROM ranked
-WHERE stf_w = 1 OR (stf_first = 1 AND event_type IN ('plan_agreed', 'plan_closed'))
-";
-
-/// The current event of every service. Reads `service_events`.
-const KEEP_SERVICE_EVENTS: &str = "
-WITH ranked AS (
-    SELECT *,
-           row_number() OVER (
-               PARTITION BY service_id ORDER BY occurred_at DESC, event_id DESC
-           ) AS stf_w
-    FROM service_events
-)
-SELECT {columns} FROM ranked WHERE stf_w = 1
-";
 
 /// Registers `plan_events` and `service_events` for this run: in full, or as the state of
 /// `last` plus the files committed since it, when `last` has a state this run can read.
@@ -223,31 +195,9 @@ async fn register_union(
     Ok(())
 }
 
-/// The new state of plans and services, from the `plan_events` and `service_events`
-/// registered for this run.
-pub async fn compute(ctx: &SessionContext) -> Result<(Vec<RecordBatch>, Vec<RecordBatch>)> {
-    let keep = |template: &str, table: Table| template.replace("{columns}", &column_list(table));
-    let step = "computing the transform state";
-    let plans = ctx
-        .sql(&keep(KEEP_PLAN_EVENTS, Table::PlanEvents))
-        .await
-        .map_err(Error::query(step))?
-        .collect()
-        .await
-        .map_err(Error::query(step))?;
-    let services = ctx
-        .sql(&keep(KEEP_SERVICE_EVENTS, Table::ServiceEvents))
-        .await
-        .map_err(Error::query(step))?
-        .collect()
-        .await
-        .map_err(Error::query(step))?;
-    Ok((plans, services))
-}
-
 /// The table's columns, quoted, in schema order: the state and the event tables list them
 /// alike (the Delta provider moves partition columns last, so `*` would not line up).
-fn column_list(table: Table) -> String {
+pub(crate) fn column_list(table: Table) -> String {
     table
         .schema()
         .fields()
