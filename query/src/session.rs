@@ -43,6 +43,7 @@ pub(crate) fn context(limits: &Limits, runtime: Arc<RuntimeEnv>) -> SessionConte
         .parquet
         .schema_force_view_types = false;
     config.options_mut().sql_parser.map_string_types_to_utf8view = false;
+    apply_env_overrides(&mut config);
     let state = SessionStateBuilder::new()
         .with_config(config)
         .with_runtime_env(runtime)
@@ -67,4 +68,49 @@ fn pool(bytes: usize) -> Arc<TrackConsumersPool<GreedyMemoryPool>> {
         GreedyMemoryPool::new(bytes),
         NonZeroUsize::new(TOP_CONSUMERS).expect("TOP_CONSUMERS is not zero"),
     ))
+}
+
+/// Applies DataFusion settings given in the environment, DataFusion's way
+/// (`DATAFUSION_EXECUTION_BATCH_SIZE=16384` sets `datafusion.execution.batch_size`), over
+/// ours: for operators tuning the engine to their machine without a new build. A value the
+/// setting cannot take is reported and ignored.
+fn apply_env_overrides(config: &mut SessionConfig) {
+    let keys: Vec<String> = config
+        .options()
+        .entries()
+        .into_iter()
+        .map(|entry| entry.key)
+        .collect();
+    for key in keys {
+        let name = key.to_uppercase().replace('.', "_");
+        let Ok(value) = std::env::var(&name) else {
+            continue;
+        };
+        match config.options_mut().set(&key, &value) {
+            Ok(()) => {
+                tracing::info!(setting = %key, %value, "DataFusion setting from the environment.")
+            }
+            Err(error) => {
+                tracing::warn!(variable = %name, %value, error = %error, "Ignoring a DataFusion setting from the environment.")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datafusion_settings_come_from_the_environment_and_bad_values_are_ignored() {
+        std::env::set_var("DATAFUSION_EXECUTION_BATCH_SIZE", "1234");
+        std::env::set_var("DATAFUSION_EXECUTION_COALESCE_BATCHES", "perhaps");
+        let mut config = SessionConfig::new();
+        let coalesce = config.options().execution.coalesce_batches;
+        apply_env_overrides(&mut config);
+        std::env::remove_var("DATAFUSION_EXECUTION_BATCH_SIZE");
+        std::env::remove_var("DATAFUSION_EXECUTION_COALESCE_BATCHES");
+        assert_eq!(config.batch_size(), 1234);
+        assert_eq!(config.options().execution.coalesce_batches, coalesce);
+    }
 }

@@ -108,8 +108,11 @@ impl Snapshot {
 
 /// Tables whose files at the pinned version hold at most this many bytes are read once into
 /// memory when the snapshot opens: the measure tables dashboards and providers ask for all
-/// the time. A snapshot never changes, so neither does what it holds.
-const IN_MEMORY_BYTES: i64 = 16 << 20;
+/// the time, and `plans` up to about 1.4M plans (34 MB of files and some 200 MB decoded for
+/// 1M), which most commissioner queries group or join. A snapshot never changes, so neither
+/// does what it holds. Larger tables (`outcomes`, `planned_support`, the event tables)
+/// decode to too much memory and are read from their files.
+const IN_MEMORY_BYTES: i64 = 48 << 20;
 
 /// Registers a pinned table under its name: in memory when small (see [`IN_MEMORY_BYTES`]),
 /// otherwise through delta-rs's provider (file skipping on statistics and partition values);
