@@ -4,9 +4,10 @@
 //!
 //! A run reads only the events committed since the last publication, beside the few events
 //! that decided each plan and service last time ([`crate::state`]); the first run reads them
-//! all. Every current plan is categorised and every measure recounted on each run (texts are
-//! categorised once per distinct text), so a new taxonomy version or a changed setting
-//! recategorises and recounts all of it.
+//! all. The new state is written first and the current plans are read back from it. Every
+//! current plan is categorised and every measure recounted on each run (answers remembered
+//! per distinct text), so a new taxonomy version or a changed setting recategorises and
+//! recounts all of it.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -28,7 +29,8 @@ use crate::{current, session, Error, Result};
 #[derive(Debug, Clone, Copy)]
 pub struct TransformConfig {
     /// The most memory the query engine's operators may hold; sorts and aggregations spill
-    /// to disk beyond it. Rows being published are held in memory besides.
+    /// to disk beyond it. The `plans` and `services` rows being published are held in memory
+    /// besides; the larger row tables stream to their files.
     pub memory_limit_bytes: usize,
     /// Partitions (threads) the query engine uses.
     pub partitions: usize,
