@@ -43,7 +43,7 @@ pub(crate) fn context(limits: &Limits, runtime: Arc<RuntimeEnv>) -> SessionConte
         .parquet
         .schema_force_view_types = false;
     config.options_mut().sql_parser.map_string_types_to_utf8view = false;
-    apply_env_overrides(&mut config);
+    apply_overrides(&mut config, |name| std::env::var(name).ok());
     let state = SessionStateBuilder::new()
         .with_config(config)
         .with_runtime_env(runtime)
@@ -73,8 +73,8 @@ fn pool(bytes: usize) -> Arc<TrackConsumersPool<GreedyMemoryPool>> {
 /// Applies DataFusion settings given in the environment, DataFusion's way
 /// (`DATAFUSION_EXECUTION_BATCH_SIZE=16384` sets `datafusion.execution.batch_size`), over
 /// ours: for operators tuning the engine to their machine without a new build. A value the
-/// setting cannot take is reported and ignored.
-fn apply_env_overrides(config: &mut SessionConfig) {
+/// setting cannot take is reported and ignored. `lookup` reads a variable.
+fn apply_overrides(config: &mut SessionConfig, lookup: impl Fn(&str) -> Option<String>) {
     let keys: Vec<String> = config
         .options()
         .entries()
@@ -83,7 +83,7 @@ fn apply_env_overrides(config: &mut SessionConfig) {
         .collect();
     for key in keys {
         let name = key.to_uppercase().replace('.', "_");
-        let Ok(value) = std::env::var(&name) else {
+        let Some(value) = lookup(&name) else {
             continue;
         };
         match config.options_mut().set(&key, &value) {
@@ -103,13 +103,14 @@ mod tests {
 
     #[test]
     fn datafusion_settings_come_from_the_environment_and_bad_values_are_ignored() {
-        std::env::set_var("DATAFUSION_EXECUTION_BATCH_SIZE", "1234");
-        std::env::set_var("DATAFUSION_EXECUTION_COALESCE_BATCHES", "perhaps");
+        let environment = |name: &str| match name {
+            "DATAFUSION_EXECUTION_BATCH_SIZE" => Some("1234".to_owned()),
+            "DATAFUSION_EXECUTION_COALESCE_BATCHES" => Some("perhaps".to_owned()),
+            _ => None,
+        };
         let mut config = SessionConfig::new();
         let coalesce = config.options().execution.coalesce_batches;
-        apply_env_overrides(&mut config);
-        std::env::remove_var("DATAFUSION_EXECUTION_BATCH_SIZE");
-        std::env::remove_var("DATAFUSION_EXECUTION_COALESCE_BATCHES");
+        apply_overrides(&mut config, environment);
         assert_eq!(config.batch_size(), 1234);
         assert_eq!(config.options().execution.coalesce_batches, coalesce);
     }

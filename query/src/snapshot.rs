@@ -43,10 +43,16 @@ impl Snapshot {
     ) -> Result<Self> {
         let pinned = pin::open_all(store, &published).await?;
         let ctx = session::context(&limits, runtime);
+        let sizes: Vec<(Table, i64)> = pinned
+            .iter()
+            .filter_map(|p| p.delta.as_ref().map(|d| (p.table, file_bytes(d))))
+            .collect();
+        let held = in_memory_tables(&sizes, IN_MEMORY_BYTES);
         let mut versions = Vec::with_capacity(pinned.len());
         for p in pinned {
             versions.push((p.table, p.version()));
-            register(&ctx, p).await?;
+            let hold = held.contains(&p.table);
+            register(&ctx, p, hold).await?;
         }
         tracing::debug!(
             publication_id = %published.manifest.publication_id,
@@ -106,21 +112,40 @@ impl Snapshot {
     }
 }
 
-/// Tables whose files at the pinned version hold at most this many bytes are read once into
-/// memory when the snapshot opens: the measure tables dashboards and providers ask for all
-/// the time, and `plans` up to about 1.4M plans (34 MB of files and some 200 MB decoded for
-/// 1M), which most commissioner queries group or join. A snapshot never changes, so neither
-/// does what it holds. Larger tables (`outcomes`, `planned_support`, the event tables)
-/// decode to too much memory and are read from their files.
-const IN_MEMORY_BYTES: i64 = 48 << 20;
+/// Tables are read into memory when the snapshot opens, the smallest first, while their files
+/// at the pinned versions come to at most this many bytes in all: the measure tables
+/// dashboards and providers ask for all the time, and `plans` (34 MB of files and some
+/// 200 MB decoded at 1M plans), which most commissioner queries group or join. A snapshot
+/// never changes, so neither does what it holds. The budget is for all tables together, so
+/// what a snapshot holds stays bounded however the tables grow (files decoded to 6–15 times
+/// their size at 1M plans: `plans` 34 MB to 203 MB, `planned_support` 40 MB to 601 MB, so
+/// under 1 GB); the rest (`outcomes`, `planned_support`, the event tables at 1M plans) are
+/// read from their files.
+const IN_MEMORY_BYTES: i64 = 64 << 20;
 
-/// Registers a pinned table under its name: in memory when small (see [`IN_MEMORY_BYTES`]),
+/// The tables to hold in memory: the smallest first, while their sizes add up to at most
+/// `budget`.
+fn in_memory_tables(sizes: &[(Table, i64)], budget: i64) -> Vec<Table> {
+    let mut by_size = sizes.to_vec();
+    by_size.sort_by_key(|&(_, bytes)| bytes);
+    let mut total = 0i64;
+    by_size
+        .into_iter()
+        .take_while(|&(_, bytes)| {
+            total = total.saturating_add(bytes);
+            total <= budget
+        })
+        .map(|(table, _)| table)
+        .collect()
+}
+
+/// Registers a pinned table under its name: in memory when `hold` (see [`IN_MEMORY_BYTES`]),
 /// otherwise through delta-rs's provider (file skipping on statistics and partition values);
 /// as an empty table when it did not exist.
-async fn register(ctx: &SessionContext, pinned: Pinned) -> Result<()> {
+async fn register(ctx: &SessionContext, pinned: Pinned, hold: bool) -> Result<()> {
     let name = pinned.table.name();
     let provider: Arc<dyn datafusion::catalog::TableProvider> = match pinned.delta {
-        Some(delta) if file_bytes(&delta) <= IN_MEMORY_BYTES => {
+        Some(delta) if hold => {
             let provider = delta_provider(ctx, name, &delta).await?;
             // Memory is an optimisation: a table that does not fit the session's memory pool
             // is still served, from its files.
@@ -185,4 +210,24 @@ async fn delta_provider(
         .with_session(Arc::new(ctx.state()))
         .await
         .map_err(Error::engine("opening a Delta table"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_smallest_tables_are_held_within_one_budget_for_all() {
+        let sizes = [
+            (Table::Outcomes, 72),
+            (Table::Demand, 1),
+            (Table::Plans, 34),
+            (Table::Gap, 1),
+            (Table::PlannedSupport, 40),
+        ];
+        let held = in_memory_tables(&sizes, 64);
+        assert_eq!(held, [Table::Demand, Table::Gap, Table::Plans]);
+        assert!(in_memory_tables(&sizes, 1).len() == 1);
+        assert!(in_memory_tables(&[(Table::PlanEvents, i64::MAX)], 64).is_empty());
+    }
 }

@@ -223,9 +223,10 @@ impl Transformer {
         let produce = async {
             let current = current::plans_from(&ctx, STATE).await?;
             rows::add_plans(&mut sink, current, &mut cache, &publication_id).await?;
-            Ok::<_, Error>(sink.plans)
+            Ok::<_, Error>(sink.finish())
         };
-        // Should a step fail, the writers are dropped unfinished and commit nothing.
+        // Should a step fail, the sink is dropped unfinished: its streams end in an error and
+        // their writers commit nothing.
         let (plans, outcomes, planned_support) = tokio::try_join!(
             produce,
             publish::replace_stream(&self.store, Table::Outcomes, outcomes, common.clone()),

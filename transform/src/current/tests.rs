@@ -14,7 +14,9 @@ use serde_json::{json, Value};
 use stf_schemas::tables::Table;
 
 use crate::categorise::Categoriser;
-use crate::rows::{add_plans, Cache, RowTables};
+use futures::TryStreamExt;
+
+use crate::rows::{add_plans, Cache, PlanWriters};
 
 const DAY_MICROS: i64 = 86_400_000_000;
 
@@ -92,17 +94,21 @@ async fn derive(parts: Vec<Vec<Ev>>) -> (Vec<String>, Vec<String>, Vec<String>) 
     let table = MemTable::try_new(Table::PlanEvents.schema(), batches).expect("a table");
     ctx.register_table("plan_events", Arc::new(table))
         .expect("registered");
-    let mut tables = RowTables::default();
+    let (mut sink, outcomes, planned_support) = PlanWriters::new();
     let mut cache = Cache::new(categoriser());
     let stream = super::plans(&ctx).await.expect("the query runs");
-    add_plans(&mut tables, stream, &mut cache, "test")
-        .await
-        .expect("rows build");
-    (
-        lines(&tables.plans),
-        lines(&tables.outcomes),
-        lines(&tables.planned_support),
-    )
+    let produce = async {
+        add_plans(&mut sink, stream, &mut cache, "test").await?;
+        Ok::<_, crate::Error>(sink.finish())
+    };
+    let collect = |s: stf_store::BatchStream| async move {
+        s.try_collect::<Vec<_>>()
+            .await
+            .map_err(|e| crate::Error::Config(e.to_string()))
+    };
+    let (plans, outcomes, planned_support) =
+        tokio::try_join!(produce, collect(outcomes), collect(planned_support)).expect("rows build");
+    (lines(&plans), lines(&outcomes), lines(&planned_support))
 }
 
 /// Rows as sorted JSON lines.

@@ -1,8 +1,6 @@
 //! The row-level derived tables — `plans`, `outcomes`, `planned_support`, `services` — built
-//! from the current events the query engine selects ([`crate::current`]), categorising every
-//! distinct text once.
-//!
-//! Rows go to a [`PlanSink`]: held in memory, or streamed to their tables' writers.
+//! from the current events the query engine selects ([`crate::current`]), remembering the
+//! categories of each distinct text ([`Cache`]). The rows of plans go to a [`PlanWriters`].
 
 mod cache;
 mod plans;
@@ -17,19 +15,10 @@ use datafusion::execution::SendableRecordBatchStream;
 use futures::TryStreamExt;
 
 pub use cache::Cache;
-pub use sink::{PlanSink, PlanWriters};
+pub use sink::PlanWriters;
 
 use crate::columns::{column, strings};
 use crate::{Error, Result};
-
-/// The row-level tables of one publication.
-#[derive(Debug, Default)]
-pub struct RowTables {
-    pub plans: Vec<RecordBatch>,
-    pub outcomes: Vec<RecordBatch>,
-    pub planned_support: Vec<RecordBatch>,
-    pub services: Vec<RecordBatch>,
-}
 
 /// Row counts, for logs and reports.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,22 +29,10 @@ pub struct RowCounts {
     pub services: usize,
 }
 
-impl RowTables {
-    pub fn counts(&self) -> RowCounts {
-        let rows = |b: &[RecordBatch]| b.iter().map(RecordBatch::num_rows).sum();
-        RowCounts {
-            plans: rows(&self.plans),
-            outcomes: rows(&self.outcomes),
-            planned_support: rows(&self.planned_support),
-            services: rows(&self.services),
-        }
-    }
-}
-
 /// Reads the current plans and gives their `plans`, `outcomes` and `planned_support` rows to
 /// `sink`. A plan whose current event was delivered twice appears once.
 pub async fn add_plans(
-    sink: &mut impl PlanSink,
+    sink: &mut PlanWriters,
     mut current: SendableRecordBatchStream,
     cache: &mut Cache<'_>,
     publication_id: &str,

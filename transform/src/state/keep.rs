@@ -72,11 +72,10 @@ pub async fn write_plan_state(
     store: &Store,
     metadata: Vec<(String, serde_json::Value)>,
 ) -> Result<Commit> {
-    let keep = deciding_events(ctx).await?;
+    let mut keep = deciding_events(ctx).await?;
     tracing::debug!(events = keep.len(), "Found the deciding plan events.");
     let sql = format!("SELECT {} FROM plan_events", column_list(Table::PlanEvents));
     let events = session::stream(ctx, &sql, "reading plan events for the state").await?;
-    let mut keep = keep;
     let batches: BatchStream = Box::pin(
         events
             .map(move |batch| match batch.map(|b| split(&b, &mut keep)) {
