@@ -2,7 +2,8 @@
 # Ingest throughput, side by side in one run on this machine:
 #   (a) a bare rdkafka consumer with the same client settings, reading and dropping every
 #       message (the ceiling: what the broker and the client can deliver);
-#   (b) `stf ingest` until every message is in committed Delta commits;
+#   (b) `stf ingest` until every message is in committed Delta commits (both (a) and (b) timed
+#       from the first message received);
 #   (c) the file source against `cat FILE > /dev/null`.
 # Prints events/s, the ratio b/a and peak RSS. Needs tansu (scripts/test.sh installs it).
 # usage: bench/ingest.sh [PLANS]   (default 270000 plans ≈ 1M events)
@@ -35,14 +36,18 @@ A=$("$BIN/examples/bare_consumer" "127.0.0.1:$PORT" bench-bare "$TOTAL" | sed -n
 
 echo "(b) stf ingest"
 MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-START=$(date +%s.%N)
 STF_LOG=warn "$BIN/stf" ingest --brokers "127.0.0.1:$PORT" \
   --group bench-stf --store "$WORK/store" --metrics-addr "127.0.0.1:$MPORT" --flush-seconds 2 &
 PID=$!
+# Timed like (a): from the first message received (events_in > 0) to the last one committed.
+START=""
 while true; do
-  DONE=$( (curl -s -m 2 "127.0.0.1:$MPORT/metrics" || true) | awk '/^stf_ingest_rows_written_total/ {s+=$2} END {print s+0}')
+  METRICS=$( (curl -s -m 2 "127.0.0.1:$MPORT/metrics" || true) )
+  IN=$(awk '/^stf_ingest_events_in_total/ {s+=$2} END {print s+0}' <<<"$METRICS")
+  [ -z "$START" ] && [ "$IN" -gt 0 ] && START=$(date +%s.%N)
+  DONE=$(awk '/^stf_ingest_rows_written_total/ {s+=$2} END {print s+0}' <<<"$METRICS")
   [ "$DONE" -ge "$TOTAL" ] && break
-  sleep 0.2
+  sleep 0.05
 done
 END=$(date +%s.%N)
 RSS=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$PID/status")

@@ -29,3 +29,59 @@ pub fn judge(bytes: &[u8]) -> Verdict {
         Err(rejection) => Verdict::Rejected(rejection),
     }
 }
+
+/// Judges many messages, in order, split across the machine's cores (judging is pure; the
+/// verdicts are applied in order by the caller). `None` items are not judged.
+pub fn judge_many(messages: &[Option<&[u8]>]) -> Vec<Option<Verdict>> {
+    let judge_one = |m: &Option<&[u8]>| m.map(judge);
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    if workers < 2 || messages.len() < 64 {
+        return messages.iter().map(judge_one).collect();
+    }
+    let size = messages.len().div_ceil(workers);
+    std::thread::scope(|s| {
+        let mut parts = messages.chunks(size);
+        let here = parts.next().unwrap_or_default();
+        let spawned: Vec<_> = parts
+            .map(|part| s.spawn(move || part.iter().map(judge_one).collect::<Vec<_>>()))
+            .collect();
+        let mut verdicts: Vec<Option<Verdict>> = here.iter().map(judge_one).collect();
+        for part in spawned {
+            verdicts.extend(part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        verdicts
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_verdicts_come_back_in_order_with_skipped_items_left_out() {
+        let good = br#"{"not": "an event"}"#.as_slice();
+        let bad = b"\xff".as_slice();
+        let messages: Vec<Option<&[u8]>> = (0..500)
+            .map(|i| match i % 3 {
+                0 => Some(good),
+                1 => Some(bad),
+                _ => None,
+            })
+            .collect();
+        let verdicts = judge_many(&messages);
+        assert_eq!(verdicts.len(), messages.len());
+        for (i, v) in verdicts.iter().enumerate() {
+            let reason = match v {
+                Some(Verdict::Rejected(r)) => Some(r.reason),
+                Some(Verdict::Accepted { .. }) => panic!("item {i} accepted"),
+                None => None,
+            };
+            let expected = match i % 3 {
+                0 => Some(stf_schemas::reason::Reason::UnknownSchema),
+                1 => Some(stf_schemas::reason::Reason::InvalidUtf8),
+                _ => None,
+            };
+            assert_eq!(reason, expected, "item {i}");
+        }
+    }
+}

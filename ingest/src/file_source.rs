@@ -16,7 +16,7 @@ use stf_schemas::tables::Table;
 use stf_schemas::validate::{Rejection, MAX_MESSAGE_BYTES};
 
 use crate::batch::{Batch, FlushPolicy};
-use crate::decode::{judge, Verdict};
+use crate::decode::judge_many;
 use crate::metrics::Metrics;
 use crate::pipeline::{apply, Handled, Message};
 use crate::position::{Origin, StreamId};
@@ -156,7 +156,11 @@ async fn ingest_one(
                 oversize,
             });
         }
-        let verdicts = judge_all(&chunk);
+        let messages: Vec<Option<&[u8]>> = chunk
+            .iter()
+            .map(|l| (!l.oversize).then(|| trim_line_end(&l.bytes)))
+            .collect();
+        let verdicts = judge_many(&messages);
         for (line, verdict) in chunk.iter().zip(verdicts) {
             summary.lines += 1;
             let origin = Origin::File {
@@ -229,27 +233,6 @@ struct Line {
     /// Bytes the whole line took in the input.
     consumed: usize,
     oversize: bool,
-}
-
-/// The verdict on each line, in order (`None` for an oversize line: rejected unread). Judging
-/// is pure, so the lines are split across threads; the verdicts are applied in order after.
-fn judge_all(lines: &[Line]) -> Vec<Option<Verdict>> {
-    let judge_line = |l: &Line| (!l.oversize).then(|| judge(trim_line_end(&l.bytes)));
-    let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    if workers < 2 || lines.len() < 256 {
-        return lines.iter().map(judge_line).collect();
-    }
-    let size = lines.len().div_ceil(workers);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = lines
-            .chunks(size)
-            .map(|part| s.spawn(move || part.iter().map(judge_line).collect::<Vec<_>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 async fn flush(sink: &mut Sink, batch: Batch, metrics: &Metrics) -> Result<(), Error> {
