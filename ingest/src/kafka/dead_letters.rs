@@ -37,7 +37,7 @@ impl DeadLetters {
         }
     }
 
-    /// Queues one dead letter; delivery is awaited through [`DeadLetters::take`].
+    /// Queues one dead letter; delivery is awaited by [`DeadLetters::flush`].
     pub fn send(&mut self, letter: DeadLetter<'_>) -> Result<(), Error> {
         let topic = dead_letter(letter.topic);
         let partition = letter.partition.to_string();
@@ -84,24 +84,9 @@ impl DeadLetters {
         }
     }
 
-    /// The deliveries queued so far, to be awaited (e.g. by a commit running in the
-    /// background) while new letters queue up.
-    pub fn take(&mut self) -> Deliveries {
-        Deliveries(std::mem::take(&mut self.pending))
-    }
-
-    pub fn discard(&mut self) {
-        self.pending.clear();
-    }
-}
-
-/// Dead letters handed to the producer, not yet known to be delivered.
-pub struct Deliveries(Vec<rdkafka::producer::DeliveryFuture>);
-
-impl Deliveries {
-    /// Waits until every letter is delivered; returns how many there were.
-    pub async fn wait(self, timeout: Duration) -> Result<usize, Error> {
-        let pending = self.0;
+    /// Waits until every queued dead letter is acknowledged.
+    pub async fn flush(&mut self, timeout: Duration) -> Result<usize, Error> {
+        let pending = std::mem::take(&mut self.pending);
         let n = pending.len();
         let all = try_join_all(pending);
         let results = tokio::time::timeout(timeout, all)
@@ -126,5 +111,10 @@ impl Deliveries {
             }
         }
         Ok(n)
+    }
+
+    /// Forgets queued letters whose batch was dropped (they will be sent again on re-read).
+    pub fn discard(&mut self) {
+        self.pending.clear();
     }
 }
