@@ -61,6 +61,14 @@ impl Batch {
         entry.1 = entry.1.max(origin.position());
     }
 
+    /// Whether the batch has already read `position` of `stream` (positions only rise within
+    /// a batch: one at or below the last is a second delivery of a message it holds).
+    pub fn holds(&self, stream: &StreamId, position: i64) -> bool {
+        self.streams
+            .get(stream)
+            .is_some_and(|(_, last)| position <= *last)
+    }
+
     pub fn push_accepted(
         &mut self,
         event: Event,

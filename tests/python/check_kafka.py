@@ -7,7 +7,7 @@ usage: check_kafka.py BROKER STORE TRUTH_DIR GROUP [--progress]
 """
 import os
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import duckdb
 from deltalake import DeltaTable
@@ -46,16 +46,19 @@ def rows(table, cols):
     fs = DeltaTable(path).file_uris()
     if not fs:
         return []
-    return con.execute(f"select {cols} from read_parquet(?)", [fs]).fetchall()
+    return con.execute(f"select {cols} from read_parquet(?, filename = true)", [fs]).fetchall()
 
 
 seen = defaultdict(list)  # (topic, partition) -> offsets
+where = defaultdict(list)  # (topic, partition, offset) -> the tables (and files) holding it
 for topic, table in TOPICS.items():
-    for t, p, o in rows(table, "source_topic, source_partition, source_offset"):
+    for t, p, o, f in rows(table, "source_topic, source_partition, source_offset, filename"):
         seen[(t, p)].append(o)
+        where[(t, p, o)].append(f"{table}:{os.path.basename(f)}")
 rejected = {}
-for t, p, o, reason in rows("rejected_events", "source_topic, source_partition, source_offset, reason"):
+for t, p, o, reason, f in rows("rejected_events", "source_topic, source_partition, source_offset, reason, filename"):
     seen[(t, p)].append(o)
+    where[(t, p, o)].append(f"rejected_events:{os.path.basename(f)}")
     rejected[(t, p, o)] = reason
 
 covered = sum(len(set(v)) for v in seen.values())
@@ -68,7 +71,9 @@ for key, end in sorted(ends.items()):
     offsets = seen.get(key, [])
     dups = len(offsets) - len(set(offsets))
     if dups:
-        problems.append(f"{key}: {dups} offsets appear more than once")
+        twice = sorted(o for o, n in Counter(offsets).items() if n > 1)
+        problems.append(f"{key}: {dups} offsets appear more than once, offsets {twice[0]}..{twice[-1]}, "
+                        f"e.g. {twice[0]} in {where[key + (twice[0],)]}")
     missing = set(range(end)) - set(offsets)
     if missing:
         problems.append(f"{key}: {len(missing)} offsets missing, e.g. {sorted(missing)[:5]}")
