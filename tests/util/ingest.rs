@@ -21,7 +21,11 @@ impl Ingest {
             .args(["--store", store.to_str().expect("utf-8 path")])
             .args(["--flush-messages", "4000", "--flush-seconds", "1"])
             .args(["--metrics-addr", &metrics])
-            .env("STF_LOG", "warn")
+            // `STF_TEST_INGEST_LOG=warn,stf_ingest=debug` shows every commit and skipped re-delivery.
+            .env(
+                "STF_LOG",
+                std::env::var("STF_TEST_INGEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
