@@ -67,8 +67,9 @@ pub fn apply(
     };
     let position = msg.origin.position();
     if batch.holds(msg.stream, position) {
-        // Handed over a second time since the batch began (seen from Tansu, under the crash
-        // drill): the batch already holds it, and its dead letter is already queued.
+        // Handed over a second time since the batch began (Tansu 0.6, after a seek, serves a
+        // partition's last record batch again when fetched at the end of the log, and
+        // librdkafka passes it on): the batch already holds it and its dead letter is queued.
         metrics.skipped_replayed.fetch_add(1, Relaxed);
         tracing::debug!(
             stream = msg.stream.as_str(),
