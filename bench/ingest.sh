@@ -39,9 +39,11 @@ MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 STF_LOG=warn "$BIN/stf" ingest --brokers "127.0.0.1:$PORT" \
   --group bench-stf --store "$WORK/store" --metrics-addr "127.0.0.1:$MPORT" --flush-seconds 2 &
 PID=$!
+LAUNCHED=$(date +%s.%N)
 # Timed like (a): from the first message received (events_in > 0) to the last one committed.
 START=""
 while true; do
+  kill -0 "$PID" 2>/dev/null || { echo "stf ingest exited before committing every message" >&2; exit 1; }
   METRICS=$( (curl -s -m 2 "127.0.0.1:$MPORT/metrics" || true) )
   IN=$(awk '/^stf_ingest_events_in_total/ {s+=$2} END {print s+0}' <<<"$METRICS")
   [ -z "$START" ] && [ "$IN" -gt 0 ] && START=$(date +%s.%N)
@@ -50,6 +52,7 @@ while true; do
   sleep 0.05
 done
 END=$(date +%s.%N)
+START="${START:-$LAUNCHED}" # done before a poll saw the first message: time from launch
 RSS=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$PID/status")
 kill -TERM $PID; wait $PID || true
 B=$(python3 -c "print(round($TOTAL/($END-$START)))")

@@ -69,7 +69,7 @@ pub fn apply(
     if batch.holds(msg.stream, position) {
         // Handed over a second time since the batch began (Tansu 0.6, after a seek, serves a
         // partition's last record batch again when fetched at the end of the log, and
-        // librdkafka passes it on): the batch already holds it and its dead letter is queued.
+        // librdkafka passes it on): the batch already holds it (and, if rejected, its letter).
         metrics.skipped_replayed.fetch_add(1, Relaxed);
         tracing::debug!(
             stream = msg.stream.as_str(),

@@ -73,7 +73,8 @@ fn pool(bytes: usize) -> Arc<TrackConsumersPool<GreedyMemoryPool>> {
 /// Applies DataFusion settings given in the environment, DataFusion's way
 /// (`DATAFUSION_EXECUTION_BATCH_SIZE=16384` sets `datafusion.execution.batch_size`), over
 /// ours: for operators tuning the engine to their machine without a new build. A value the
-/// setting cannot take is reported and ignored. `lookup` reads a variable.
+/// setting cannot take is reported and ignored. `lookup` reads a variable. (DataFusion's own
+/// `ConfigOptions::from_env` starts from its defaults, dropping ours, and fails on a bad value.)
 fn apply_overrides(config: &mut SessionConfig, lookup: impl Fn(&str) -> Option<String>) {
     let keys: Vec<String> = config
         .options()

@@ -117,10 +117,11 @@ impl Snapshot {
 /// dashboards and providers ask for all the time, and `plans` (34 MB of files and some
 /// 200 MB decoded at 1M plans), which most commissioner queries group or join. A snapshot
 /// never changes, so neither does what it holds. The budget is for all tables together, so
-/// what a snapshot holds stays bounded however the tables grow (files decoded to 6–15 times
-/// their size at 1M plans: `plans` 34 MB to 203 MB, `planned_support` 40 MB to 601 MB, so
-/// under 1 GB); the rest (`outcomes`, `planned_support`, the event tables at 1M plans) are
-/// read from their files.
+/// what a snapshot holds stays bounded however the tables grow. It bounds file bytes, not
+/// memory: decoded, the files measured at 1M plans grew 6–15 times (`plans` 34 MB to
+/// 203 MB, `planned_support` 40 MB to 601 MB), and a table that compresses better would grow
+/// more. The rest (`outcomes`, `planned_support`, the event tables at 1M plans) are read from
+/// their files.
 const IN_MEMORY_BYTES: i64 = 64 << 20;
 
 /// The tables to hold in memory: the smallest first, while their sizes add up to at most

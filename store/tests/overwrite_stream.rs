@@ -57,6 +57,13 @@ async fn batches_are_written_in_the_tables_schema_and_replace_its_content() {
         .await
         .unwrap();
     assert_eq!((first.version, first.rows), (1, 5));
+    let snapshot = table.snapshot().unwrap();
+    let in_files: usize = snapshot
+        .log_data()
+        .iter()
+        .filter_map(|f| f.num_records())
+        .sum();
+    assert_eq!(in_files, 5, "the files' own statistics hold every row");
     let (table, second) = store
         .overwrite_stream(table, Table::Outcomes, stream(vec![]), Vec::new())
         .await

@@ -226,8 +226,9 @@ impl Transformer {
             Ok::<_, Error>(sink.finish())
         };
         // Should a step fail, the sink is dropped unfinished: its streams end in an error and
-        // their writers commit nothing.
-        let (plans, outcomes, planned_support) = tokio::try_join!(
+        // their writers commit nothing. All three run to their end, so that the error
+        // reported is the first cause, not its echo in the others.
+        let (plans, outcomes, planned_support) = match tokio::join!(
             produce,
             publish::replace_stream(&self.store, Table::Outcomes, outcomes, common.clone()),
             publish::replace_stream(
@@ -236,7 +237,16 @@ impl Transformer {
                 planned_support,
                 common.clone()
             ),
-        )?;
+        ) {
+            (Ok(plans), Ok(outcomes), Ok(planned_support)) => (plans, outcomes, planned_support),
+            (produced, outcomes, planned_support) => {
+                return Err(first_cause(
+                    produced.err(),
+                    outcomes.err(),
+                    planned_support.err(),
+                ))
+            }
+        };
 
         on_step(Step::CurrentServices);
         let services =
@@ -391,4 +401,41 @@ fn first_agreed(plans: &[RecordBatch]) -> Result<Option<i64>> {
         }
     }
     Ok(first)
+}
+
+/// Of the errors of the plan-row producer and its two writers (at least one), the cause: the
+/// producer's, unless it only found a writer stopped, in which case that writer's.
+fn first_cause(produced: Option<Error>, outcomes: Option<Error>, support: Option<Error>) -> Error {
+    match (produced, outcomes.or(support)) {
+        (Some(e @ Error::WriterStopped { .. }), Some(writer)) => {
+            tracing::debug!(echo = %e, "A writer stopped the producer.");
+            writer
+        }
+        (Some(e), _) | (None, Some(e)) => e,
+        (None, None) => Error::WriterStopped { table: "outcomes" },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn broken(column: &str) -> Error {
+        Error::Column {
+            table: "outcomes",
+            column: column.into(),
+            detail: "broken".into(),
+        }
+    }
+
+    #[test]
+    fn the_cause_is_reported_not_its_echo() {
+        let stopped = || Error::WriterStopped { table: "outcomes" };
+        let cause = first_cause(Some(stopped()), None, Some(broken("writer")));
+        assert!(matches!(cause, Error::Column { column, .. } if column == "writer"));
+        let cause = first_cause(Some(broken("producer")), Some(broken("echo")), None);
+        assert!(matches!(cause, Error::Column { column, .. } if column == "producer"));
+        let cause = first_cause(None, Some(broken("writer")), None);
+        assert!(matches!(cause, Error::Column { column, .. } if column == "writer"));
+    }
 }

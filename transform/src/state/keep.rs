@@ -29,11 +29,11 @@ use crate::columns::{column, strings};
 use crate::{session, Error, Result};
 
 /// The events, per plan, that decide its current state — the current event (rank `w`), the
-/// first agreement and the first close (rank `first`) — by `event_id`, each marked whether it
-/// is the current one. Reads only the key columns of `plan_events`.
+/// first agreement and the first close (rank `first`) — by plan and `event_id`, each marked
+/// whether it is the current one. Reads only the key columns of `plan_events`.
 const DECIDING_PLAN_EVENTS: &str = "
 WITH ranked AS (
-    SELECT event_id, event_type,
+    SELECT plan_id, event_id, event_type,
            row_number() OVER (
                PARTITION BY plan_id
                ORDER BY plan_version DESC, occurred_at DESC, event_id DESC
@@ -44,11 +44,64 @@ WITH ranked AS (
            ) AS stf_first
     FROM plan_events
 )
-SELECT event_id, bool_or(stf_w = 1) AS stf_current
+SELECT plan_id, event_id, bool_or(stf_w = 1) AS stf_current
 FROM ranked
 WHERE stf_w = 1 OR (stf_first = 1 AND event_type IN ('plan_agreed', 'plan_closed'))
-GROUP BY event_id
+GROUP BY plan_id, event_id
 ";
+
+/// The deciding events still to be kept, each with whether it is its plan's current event.
+/// An `event_id` names one event, but one reused by another plan (which breaks the contract)
+/// must not make either plan lose its event, so events are told apart by plan too. Plans are
+/// held as a hash of their id: two plans sharing an event id *and* a 64-bit hash do not occur.
+#[derive(Debug, Default)]
+struct Keep {
+    /// By `event_id`: the first plan it decides.
+    first: HashMap<String, (u64, bool)>,
+    /// Further plans reusing an `event_id` (rare).
+    more: HashMap<(String, u64), bool>,
+}
+
+impl Keep {
+    fn insert(&mut self, plan: &str, id: &str, current: bool) {
+        let plan = plan_key(plan);
+        match self.first.get(id) {
+            Some(&(first, _)) if first != plan => {
+                self.more.insert((id.to_owned(), plan), current);
+            }
+            _ => {
+                self.first.insert(id.to_owned(), (plan, current));
+            }
+        }
+    }
+
+    /// Forgets the deciding event `id` of `plan`; whether it is current, when it was still to
+    /// be kept.
+    fn take(&mut self, plan: &str, id: &str) -> Option<bool> {
+        let plan = plan_key(plan);
+        if let Some(&(first, current)) = self.first.get(id) {
+            if first == plan {
+                self.first.remove(id);
+                return Some(current);
+            }
+        }
+        if self.more.is_empty() {
+            return None;
+        }
+        self.more.remove(&(id.to_owned(), plan))
+    }
+
+    fn len(&self) -> usize {
+        self.first.len() + self.more.len()
+    }
+}
+
+fn plan_key(plan: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    plan.hash(&mut hasher);
+    hasher.finish()
+}
 
 /// The current event of every service. Reads `service_events`.
 const KEEP_SERVICE_EVENTS: &str = "
@@ -92,12 +145,17 @@ pub async fn write_plan_state(
     Ok(commit)
 }
 
-/// The deciding events by `event_id`, each with whether it is its plan's current event.
-async fn deciding_events(ctx: &SessionContext) -> Result<HashMap<String, bool>> {
+/// The deciding events, each with whether it is its plan's current event.
+async fn deciding_events(ctx: &SessionContext) -> Result<Keep> {
     let step = "finding the deciding plan events";
     let mut stream = session::stream(ctx, DECIDING_PLAN_EVENTS, step).await?;
-    let mut keep = HashMap::new();
+    let mut keep = Keep::default();
     while let Some(batch) = stream.try_next().await.map_err(Error::query(step))? {
+        let plans = strings(
+            column(&batch, "plan_events", "plan_id")?,
+            "plan_events",
+            "plan_id",
+        )?;
         let ids = strings(
             column(&batch, "plan_events", "event_id")?,
             "plan_events",
@@ -109,9 +167,9 @@ async fn deciding_events(ctx: &SessionContext) -> Result<HashMap<String, bool>> 
             column: "stf_current".into(),
             detail: format!("expected booleans, found {}", current.data_type()),
         })?;
-        for (id, current) in ids.iter().zip(current.iter()) {
-            if let Some(id) = id {
-                keep.insert(id.to_owned(), current.unwrap_or(false));
+        for ((plan, id), current) in plans.iter().zip(ids.iter()).zip(current.iter()) {
+            if let (Some(plan), Some(id)) = (plan, id) {
+                keep.insert(plan, id, current.unwrap_or(false));
             }
         }
     }
@@ -120,7 +178,12 @@ async fn deciding_events(ctx: &SessionContext) -> Result<HashMap<String, bool>> 
 
 /// The rows of `batch` to keep — the first copy of each deciding event — as current events
 /// (whole) and other deciding events (content emptied). Forgets each event as it is kept.
-fn split(batch: &RecordBatch, keep: &mut HashMap<String, bool>) -> Result<Vec<RecordBatch>> {
+fn split(batch: &RecordBatch, keep: &mut Keep) -> Result<Vec<RecordBatch>> {
+    let plans = strings(
+        column(batch, "plan_events", "plan_id")?,
+        "plan_events",
+        "plan_id",
+    )?;
     let ids = strings(
         column(batch, "plan_events", "event_id")?,
         "plan_events",
@@ -128,8 +191,11 @@ fn split(batch: &RecordBatch, keep: &mut HashMap<String, bool>) -> Result<Vec<Re
     )?;
     let mut current = Vec::with_capacity(batch.num_rows());
     let mut deciding = Vec::with_capacity(batch.num_rows());
-    for id in ids.iter() {
-        let kept = id.and_then(|id| keep.remove(id));
+    for (plan, id) in plans.iter().zip(ids.iter()) {
+        let kept = match (plan, id) {
+            (Some(plan), Some(id)) => keep.take(plan, id),
+            _ => None,
+        };
         current.push(kept == Some(true));
         deciding.push(kept == Some(false));
     }
@@ -195,16 +261,22 @@ mod tests {
 
     use super::*;
 
-    /// Plan events with these `event_id`s, each with one outcome and one support item, their
-    /// `plan_version` their position.
+    /// Plan events of plan `p` with these `event_id`s, each with one outcome and one support
+    /// item, their `plan_version` their position.
     fn events(ids: &[&str]) -> RecordBatch {
-        let rows: Vec<serde_json::Value> = ids
+        let plans: Vec<(&str, &str)> = ids.iter().map(|id| ("p", *id)).collect();
+        events_of(&plans)
+    }
+
+    /// Plan events with these `(plan_id, event_id)`s, as [`events`].
+    fn events_of(keys: &[(&str, &str)]) -> RecordBatch {
+        let rows: Vec<serde_json::Value> = keys
             .iter()
             .enumerate()
-            .map(|(i, id)| {
+            .map(|(i, (plan, id))| {
                 json!({
                     "event_id": id, "event_type": "plan_revised", "occurred_at": 0,
-                    "event_date": 0, "event_month": 0, "plan_id": "p", "plan_version": i,
+                    "event_date": 0, "event_month": 0, "plan_id": plan, "plan_version": i,
                     "local_authority": "E08000001", "age_band": "25-44",
                     "cohort": "new_entrant", "primary_support_reason": "learning_disability",
                     "annual_budget_gbp": 1.0, "delivery_mechanism": "direct_payment",
@@ -240,7 +312,9 @@ mod tests {
 
     #[test]
     fn keeps_the_first_copy_of_each_deciding_event_and_empties_all_but_the_current() {
-        let mut keep = HashMap::from([("a".to_owned(), true), ("b".to_owned(), false)]);
+        let mut keep = Keep::default();
+        keep.insert("p", "a", true);
+        keep.insert("p", "b", false);
         let first = split(&events(&["x", "a", "b", "a"]), &mut keep).expect("splits");
         assert_eq!(first.len(), 2);
         assert_eq!(ids(&first[0]), ["a"], "the current event, once");
@@ -254,6 +328,32 @@ mod tests {
         assert_eq!(versions.value(0), 2, "keys are kept");
         let again = split(&events(&["b", "a", "y"]), &mut keep).expect("splits");
         assert!(again.is_empty(), "copies in later batches are dropped");
-        assert!(keep.is_empty());
+        assert_eq!(keep.len(), 0);
+    }
+
+    #[test]
+    fn an_event_id_reused_by_another_plan_loses_neither_plans_event() {
+        // "e" is p's current event and q's first agreement; "f" is only another copy in q.
+        let mut keep = Keep::default();
+        keep.insert("p", "e", true);
+        keep.insert("q", "e", false);
+        let kept = split(
+            &events_of(&[("x", "e"), ("q", "e"), ("p", "e"), ("p", "e")]),
+            &mut keep,
+        )
+        .expect("splits");
+        let plans = |b: &RecordBatch| {
+            let p = strings(column(b, "t", "plan_id").expect("present"), "t", "plan_id")
+                .expect("strings");
+            p.iter()
+                .map(|p| p.unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kept.len(), 2);
+        assert_eq!(plans(&kept[0]), ["p"], "p's current event, once, whole");
+        assert_eq!(lengths(&kept[0], "desired_outcomes"), [1]);
+        assert_eq!(plans(&kept[1]), ["q"], "q's deciding event, emptied");
+        assert_eq!(lengths(&kept[1], "desired_outcomes"), [0]);
+        assert_eq!(keep.len(), 0);
     }
 }
