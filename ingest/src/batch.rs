@@ -9,8 +9,8 @@ use stf_schemas::privacy::Redactions;
 use stf_schemas::tables::Table;
 use stf_schemas::validate::Rejection;
 
+use crate::columns::{PlanColumns, RejectedColumns, ServiceColumns};
 use crate::position::{Origin, StreamId};
-use crate::rows::{PlanEventRow, RejectedRow, ServiceEventRow, SourceColumns};
 
 /// When a batch is committed: whichever limit is reached first.
 #[derive(Debug, Clone, Copy)]
@@ -34,12 +34,13 @@ impl Default for FlushPolicy {
     }
 }
 
-/// The rows of one pending commit, and the last position of each stream they cover.
-#[derive(Debug, Default)]
+/// The rows of one pending commit, as the columns of each event table, and the last position
+/// of each stream they cover.
+#[derive(Default)]
 pub struct Batch {
-    pub plans: Vec<PlanEventRow>,
-    pub services: Vec<ServiceEventRow>,
-    pub rejected: Vec<RejectedRow>,
+    pub plans: PlanColumns,
+    pub services: ServiceColumns,
+    pub rejected: RejectedColumns,
     /// For each stream in the batch: the tables it writes to and its last position.
     pub streams: BTreeMap<StreamId, (Vec<Table>, i64)>,
     pub messages: usize,
@@ -69,30 +70,34 @@ impl Batch {
             .is_some_and(|(_, last)| position <= *last)
     }
 
+    /// Adds an accepted event's row. An event whose amounts the money columns cannot hold
+    /// (validation bounds them, so this is a second line of defence) is not added: the
+    /// rejection returned is for the caller to set aside.
     pub fn push_accepted(
         &mut self,
         event: Event,
         redactions: Redactions,
         origin: &Origin,
         now: DateTime<Utc>,
-    ) {
-        self.redactions.merge(redactions);
-        let source = SourceColumns::of(origin);
-        match event {
-            Event::SupportPlan(e) => {
-                self.plans
-                    .push(PlanEventRow::new(e, redactions.total(), source, now))
+    ) -> Result<(), Rejection> {
+        let pushed = match &event {
+            Event::SupportPlan(e) => self.plans.push(e, redactions.total(), origin, now),
+            Event::ProviderService(e) => self.services.push(e, redactions.total(), origin, now),
+        };
+        match pushed {
+            Ok(()) => {
+                self.redactions.merge(redactions);
+                Ok(())
             }
-            Event::ProviderService(e) => {
-                self.services
-                    .push(ServiceEventRow::new(e, redactions.total(), source, now))
-            }
+            Err(e) => Err(Rejection::unstorable(
+                event.event_id(),
+                format!("an amount does not fit the money columns: {e}"),
+            )),
         }
     }
 
     pub fn push_rejected(&mut self, rejection: &Rejection, origin: &Origin, now: DateTime<Utc>) {
-        self.rejected
-            .push(RejectedRow::new(rejection, SourceColumns::of(origin), now));
+        self.rejected.push(rejection, origin, now);
     }
 
     pub fn is_empty(&self) -> bool {

@@ -8,6 +8,7 @@
 //! beyond a tiny `/metrics` and `/health` responder (`http`).
 
 pub mod batch;
+pub mod columns;
 pub mod decode;
 mod error;
 pub mod file_source;
@@ -16,7 +17,6 @@ pub mod kafka;
 pub mod metrics;
 pub mod pipeline;
 pub mod position;
-pub mod rows;
 pub mod sink;
 
 pub use batch::FlushPolicy;

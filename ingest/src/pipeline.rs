@@ -85,17 +85,29 @@ pub fn apply(
     }
     match verdict {
         Verdict::Accepted { event, redactions } => {
-            metrics.accepted.fetch_add(1, Relaxed);
-            metrics.redacted(&redactions);
-            batch.push_accepted(*event, redactions, &msg.origin, now);
-            Handled::Accepted
+            match batch.push_accepted(*event, redactions, &msg.origin, now) {
+                Ok(()) => {
+                    metrics.accepted.fetch_add(1, Relaxed);
+                    metrics.redacted(&redactions);
+                    Handled::Accepted
+                }
+                Err(rejection) => reject(batch, metrics, rejection, &msg.origin, now),
+            }
         }
-        Verdict::Rejected(rejection) => {
-            metrics.rejected(rejection.reason);
-            batch.push_rejected(&rejection, &msg.origin, now);
-            Handled::Rejected(rejection)
-        }
+        Verdict::Rejected(rejection) => reject(batch, metrics, rejection, &msg.origin, now),
     }
+}
+
+fn reject(
+    batch: &mut Batch,
+    metrics: &Metrics,
+    rejection: Rejection,
+    origin: &Origin,
+    now: DateTime<Utc>,
+) -> Handled {
+    metrics.rejected(rejection.reason);
+    batch.push_rejected(&rejection, origin, now);
+    Handled::Rejected(rejection)
 }
 
 #[cfg(test)]

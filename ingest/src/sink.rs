@@ -12,7 +12,6 @@ use stf_store::{AppTxn, DeltaTable, Maintenance, Store};
 
 use crate::batch::Batch;
 use crate::position::{StreamId, Watermarks};
-use crate::rows::to_batches;
 use crate::Error;
 
 /// Tables in the order a batch commits them: accepted rows first, rejections last.
@@ -97,14 +96,16 @@ impl Sink {
             ..
         } = batch;
         for t in ORDER {
-            // A table's rows become Arrow batches only when its turn comes, and are freed as
-            // they are converted: at most one table's batches are held at a time.
-            let (rows, batches) = match t {
-                Table::PlanEvents => to_batches(t, std::mem::take(&mut plans))?,
-                Table::ServiceEvents => to_batches(t, std::mem::take(&mut services))?,
-                Table::RejectedEvents => to_batches(t, std::mem::take(&mut rejected))?,
+            // A table's columns become a batch when its turn comes; building them moves the
+            // buffers, it does not copy them.
+            let batch = match t {
+                Table::PlanEvents => plans.finish()?,
+                Table::ServiceEvents => services.finish()?,
+                Table::RejectedEvents => rejected.finish()?,
                 other => unreachable!("{} is not an event table", other.name()),
             };
+            let rows = batch.num_rows();
+            let batches = if rows > 0 { vec![batch] } else { Vec::new() };
             let txns: Vec<AppTxn> = streams
                 .iter()
                 .filter(|(_, (tables, _))| tables.contains(&t))

@@ -11,7 +11,7 @@ use crate::codes::{
 };
 use crate::councils;
 use crate::event::{PROVIDER_SERVICE_SCHEMA, SUPPORT_PLAN_SCHEMA};
-use crate::validate::MAX_BUDGET_GBP;
+use crate::validate::{MAX_AMOUNT_GBP, MAX_BUDGET_GBP};
 
 /// File name of the support-plan schema under `schemas/json/`.
 pub const SUPPORT_PLAN_FILE: &str = "stf.support_plan.v1.schema.json";
@@ -46,7 +46,7 @@ fn defs() -> Value {
             "pattern": "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$" },
         "local_authority": { "type": "string", "enum": councils },
         "postcode_district": { "type": "string", "pattern": "^[A-Z]{1,2}[0-9][A-Z0-9]?$" },
-        "money": { "type": "number", "minimum": 0 },
+        "money": { "type": "number", "minimum": 0, "maximum": MAX_AMOUNT_GBP },
         "provider_kind": codes::<ProviderKind>(),
         "service_type": codes::<ServiceType>(),
         "category": codes::<Category>(),

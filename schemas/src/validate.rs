@@ -23,6 +23,10 @@ pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
 pub const MAX_DEPTH: usize = 32;
 /// The largest annual budget accepted, in pounds.
 pub const MAX_BUDGET_GBP: f64 = 1_000_000.0;
+/// The largest single amount accepted (a planned-support cost, a service's price), in
+/// pounds: far above any real one, and well within the tables' money columns
+/// (`tables::MONEY`, up to £999,999,999,999.99).
+pub const MAX_AMOUNT_GBP: f64 = 1_000_000_000.0;
 
 /// Why one message was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +48,14 @@ impl Rejection {
             Reason::Oversize,
             format!("message has {size} bytes; the limit is {MAX_MESSAGE_BYTES}"),
         )
+    }
+
+    /// The rejection of a valid event that a table cannot hold (`number_out_of_range`).
+    pub fn unstorable(event_id: &str, detail: impl Into<String>) -> Self {
+        Self {
+            event_id: Some(event_id.to_owned()),
+            ..Self::single(Reason::NumberOutOfRange, detail)
+        }
     }
 
     fn single(reason: Reason, detail: impl Into<String>) -> Self {
@@ -387,7 +399,7 @@ fn planned_support(c: &mut Checker, path: &str, v: &Value) {
     }
     if let Some(v) = c.required(path, m, "annual_cost_gbp") {
         let p = field_path(path, "annual_cost_gbp");
-        c.number(&p, v, 0.0, f64::MAX, Reason::NumberOutOfRange);
+        c.number(&p, v, 0.0, MAX_AMOUNT_GBP, Reason::NumberOutOfRange);
     }
     if let Some(v) = c.required(path, m, "arranged") {
         c.boolean(&field_path(path, "arranged"), v);
@@ -547,7 +559,7 @@ fn cost(c: &mut Checker, v: &Value) {
             "$.cost.amount_gbp",
             v,
             0.0,
-            f64::MAX,
+            MAX_AMOUNT_GBP,
             Reason::NumberOutOfRange,
         );
     }

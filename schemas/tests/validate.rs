@@ -97,6 +97,17 @@ fn structured_fields_break_with_their_reason() {
         |e| e["budget"]["annual_gbp"] = json!(-1),
         &[(BudgetOutOfRange, "$.budget.annual_gbp")],
     );
+    // Amounts above what the tables' money columns hold would stop a commit: set aside.
+    check(
+        plan(),
+        |e| e["planned_support"][0]["annual_cost_gbp"] = json!(1e13),
+        &[(NumberOutOfRange, "$.planned_support[0].annual_cost_gbp")],
+    );
+    check(
+        service(),
+        |e| e["cost"]["amount_gbp"] = json!(1_000_000_000.01),
+        &[(NumberOutOfRange, "$.cost.amount_gbp")],
+    );
     check(
         plan(),
         |e| e["person"]["age_band"] = json!("17"),

@@ -1,0 +1,165 @@
+//! Accepted and rejected messages as Arrow columns of the event tables, appended as each
+//! message is judged and finished into one `RecordBatch` of the table's exact schema
+//! (`stf_schemas::tables`) at commit.
+//!
+//! A pending commit is held as column buffers, not as row structs: a string costs its bytes
+//! and one offset, and nothing is converted twice.
+
+mod plan;
+mod rejected;
+mod service;
+mod source;
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Decimal128Builder, StringBuilder};
+use arrow::compute::kernels::cast_utils::parse_decimal;
+use arrow::datatypes::{DataType, Decimal128Type, FieldRef, SchemaRef};
+use arrow::error::ArrowError;
+use arrow::record_batch::RecordBatch;
+use chrono::{DateTime, Datelike, NaiveTime, Utc};
+use stf_schemas::tables::{Table, MONEY};
+
+pub use plan::PlanColumns;
+pub use rejected::RejectedColumns;
+pub use service::ServiceColumns;
+
+use crate::Error;
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+/// Days since the Unix epoch.
+fn days(t: DateTime<Utc>) -> i32 {
+    const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+    t.date_naive().num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE
+}
+
+/// The first day of `t`'s month, in days since the Unix epoch.
+fn month_start(t: DateTime<Utc>) -> i32 {
+    let first = t
+        .date_naive()
+        .with_day(1)
+        .expect("every month has a first day");
+    days(first.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// A money column (`MONEY`, pence) being built. An amount becomes pence the way any engine
+/// reading the JSON would: its shortest decimal form, digits past the pennies dropped.
+#[derive(Default)]
+struct Money {
+    values: Decimal128Builder,
+    text: String,
+}
+
+impl Money {
+    /// `gbp` in pence, or an error when the column cannot hold it. Validation bounds every
+    /// amount to `MAX_AMOUNT_GBP`, well within the column.
+    fn pence(&mut self, gbp: f64) -> Result<i128, ArrowError> {
+        self.text.clear();
+        write!(self.text, "{gbp}").expect("writing to a String cannot fail");
+        let (precision, scale) = money_precision();
+        parse_decimal::<Decimal128Type>(&self.text, precision, scale)
+    }
+
+    fn append_pence(&mut self, pence: Option<i128>) {
+        self.values.append_option(pence);
+    }
+
+    fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
+        let (precision, scale) = money_precision();
+        Ok(Arc::new(
+            self.values
+                .finish()
+                .with_precision_and_scale(precision, scale)?,
+        ))
+    }
+}
+
+fn money_precision() -> (u8, i8) {
+    match MONEY {
+        DataType::Decimal128(p, s) => (p, s),
+        _ => unreachable!("MONEY is a Decimal128"),
+    }
+}
+
+/// Appends a string that may be absent.
+fn append_opt_str(b: &mut StringBuilder, s: Option<&str>) {
+    match s {
+        Some(s) => b.append_value(s),
+        None => b.append_null(),
+    }
+}
+
+/// The item field of list column `name` of `schema`.
+fn list_item(schema: &SchemaRef, name: &str) -> FieldRef {
+    match schema.field_with_name(name).map(|f| f.data_type()) {
+        Ok(DataType::List(item)) => item.clone(),
+        other => unreachable!("{name} is a list column, found {other:?}"),
+    }
+}
+
+/// Assembles `columns` (in schema order) into a batch of `table`.
+fn assemble(table: Table, columns: Vec<ArrayRef>) -> Result<RecordBatch, Error> {
+    RecordBatch::try_new(table.schema(), columns).map_err(|source| arrow_error(table, source))
+}
+
+fn arrow_error(table: Table, source: ArrowError) -> Error {
+    Error::Arrow {
+        table: table.name(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().expect("a timestamp")
+    }
+
+    #[test]
+    fn month_start_is_the_first_of_the_month() {
+        let first = days(t("2025-03-01T00:00:00Z"));
+        assert_eq!(month_start(t("2025-03-31T23:59:59Z")), first);
+        assert_eq!(month_start(t("2025-03-01T00:00:00Z")), first);
+        assert_eq!(
+            month_start(t("2025-02-28T12:00:00Z")),
+            days(t("2025-02-01T00:00:00Z"))
+        );
+        assert_eq!(days(t("1970-01-02T00:00:00Z")), 1);
+    }
+
+    #[test]
+    fn money_is_exact_pence_and_drops_digits_past_them() {
+        let mut m = Money::default();
+        for v in [0.0, 0.1, 0.29, 1234.5, 0.285, 999_999_999.99, 1e9] {
+            let p = m.pence(v).expect("fits");
+            m.append_pence(Some(p));
+        }
+        m.append_pence(None);
+        let a = m.finish().expect("finishes");
+        let a = a
+            .as_any()
+            .downcast_ref::<arrow::array::Decimal128Array>()
+            .expect("decimal");
+        let got: Vec<Option<i128>> = a.iter().collect();
+        assert_eq!(
+            got,
+            vec![
+                Some(0),
+                Some(10),
+                Some(29),
+                Some(123_450),
+                Some(28),
+                Some(99_999_999_999),
+                Some(100_000_000_000),
+                None
+            ]
+        );
+        assert!(m.pence(1e13).is_err(), "beyond the column is an error");
+    }
+}
