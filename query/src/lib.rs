@@ -19,6 +19,7 @@ mod execute;
 mod format;
 mod guard;
 pub mod http;
+mod join_sizes;
 mod limits;
 mod pin;
 mod publication;

@@ -11,6 +11,7 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::coop::YieldEverywhere;
+use crate::join_sizes;
 use crate::{Error, Limits, Result};
 
 /// How many of the largest memory consumers a memory-limit error names.
@@ -43,11 +44,14 @@ pub(crate) fn context(limits: &Limits, runtime: Arc<RuntimeEnv>) -> SessionConte
         .parquet
         .schema_force_view_types = false;
     config.options_mut().sql_parser.map_string_types_to_utf8view = false;
+    // Join sides judged by rows, not by sizes that do not compare (`join_sizes`).
+    config.options_mut().optimizer.use_statistics_registry = true;
     apply_overrides(&mut config, |name| std::env::var(name).ok());
     let state = SessionStateBuilder::new()
         .with_config(config)
         .with_runtime_env(runtime)
         .with_default_features()
+        .with_statistics_registry(join_sizes::registry())
         // Last, over the finished plan: a yield point after every operator, so that a timeout
         // stops even a runaway cross join feeding a top-k (see `coop`).
         .with_physical_optimizer_rule(Arc::new(YieldEverywhere))

@@ -193,7 +193,7 @@ async fn in_memory(
     Ok(Arc::new(table))
 }
 
-async fn delta_provider(
+pub(crate) async fn delta_provider(
     ctx: &SessionContext,
     name: &'static str,
     delta: &DeltaTable,
