@@ -12,13 +12,14 @@
 #
 # usage: bench/query.sh [--plans N] [--runs R] [--store DIR]
 #   --plans   plans to generate when the store does not exist yet (default 1000000)
-#   --runs    timed runs per query and side (default 3)
+#   --runs    timed runs per query and side (default 5: the best of five is steadier on a
+#             noisy 2-core machine than the best of three)
 #   --store   where the store is built or reused (default ~/.cache/stf-bench/query-N)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stf-target}"
 PLANS=1000000
-RUNS=3
+RUNS=5
 STORE=""
 while [ $# -gt 0 ]; do
   case "$1" in
