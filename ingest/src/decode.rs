@@ -16,10 +16,15 @@ pub enum Verdict {
     Rejected(Rejection),
 }
 
-/// Validates and redacts one message. Never panics on input.
+/// Validates and redacts one message. Never panics on input. An event the tables cannot
+/// hold (an amount beyond the money columns; validation's bounds keep this from happening)
+/// is rejected here too, so that it is set aside like any other.
 pub fn judge(bytes: &[u8]) -> Verdict {
     match decode(bytes) {
         Ok(mut event) => {
+            if let Err(rejection) = crate::columns::fits(&event) {
+                return Verdict::Rejected(rejection);
+            }
             let redactions = redact_event(&mut event);
             Verdict::Accepted {
                 event: Box::new(event),

@@ -91,6 +91,12 @@ pub fn apply(
                     metrics.redacted(&redactions);
                     Handled::Accepted
                 }
+                // Set aside instead: unless `rejected_events` already holds it (the accepted
+                // table's watermark, checked above, is not the one that counts for it).
+                Err(_) if watermarks.holds(Table::RejectedEvents, msg.stream, position) => {
+                    metrics.skipped_replayed.fetch_add(1, Relaxed);
+                    Handled::Replayed
+                }
                 Err(rejection) => reject(batch, metrics, rejection, &msg.origin, now),
             }
         }
@@ -151,5 +157,76 @@ mod tests {
         assert_eq!(batch.rejected.len(), 4);
         assert_eq!(batch.streams[&stream].1, 13);
         assert_eq!(metrics.skipped_replayed.load(Relaxed), 2);
+    }
+
+    #[test]
+    fn an_event_the_tables_cannot_hold_is_set_aside_not_lost() {
+        // Validation bounds amounts well within the money columns; an event built past it
+        // (1e13 pounds) is rejected at the batch, once, with a reason, and nothing of it is
+        // added to plan_events.
+        let event: stf_schemas::event::SupportPlanEvent =
+            serde_json::from_value(serde_json::json!({
+                "schema": "stf.support_plan.v1",
+                "event_id": "e1", "event_type": "plan_agreed",
+                "occurred_at": "2025-03-31T12:00:00Z",
+                "plan_id": "p1", "plan_version": 1, "local_authority": "E08000025",
+                "person": {"age_band": "25-44", "cohort": "transition",
+                           "primary_support_reason": "learning_disability"},
+                "budget": {"annual_gbp": 100.0, "delivery_mechanism": "direct_payment"},
+                "desired_outcomes": [{"text": "swim"}],
+                "planned_support": [{"description": "PA", "service_type": "personal_assistant",
+                                     "provider_kind": "personal_assistant",
+                                     "annual_cost_gbp": 1e13, "arranged": true}]
+            }))
+            .expect("an event");
+        let (mut batch, mut watermarks, metrics) =
+            (Batch::default(), Watermarks::default(), Metrics::default());
+        let stream = StreamId::file("/in.ndjson");
+        let tables = [Table::PlanEvents, Table::RejectedEvents];
+        let take = |watermarks: &Watermarks, batch: &mut Batch, line: i64| {
+            let verdict = Verdict::Accepted {
+                event: Box::new(Event::SupportPlan(event.clone())),
+                redactions: Default::default(),
+            };
+            let msg = Message {
+                stream: &stream,
+                tables: &tables,
+                origin: Origin::File {
+                    path: "/in.ndjson".into(),
+                    line,
+                },
+                bytes: b"{}",
+            };
+            apply(batch, watermarks, &metrics, msg, verdict, Utc::now())
+        };
+        let handled = take(&watermarks, &mut batch, 1);
+        let Handled::Rejected(rejection) = handled else {
+            panic!("not set aside: {handled:?}");
+        };
+        assert_eq!(rejection.reason.code(), "number_out_of_range");
+        assert_eq!(rejection.event_id.as_deref(), Some("e1"));
+        assert_eq!((batch.plans.len(), batch.rejected.len()), (0, 1));
+
+        // Once rejected_events holds it, it is a replay.
+        watermarks.set(Table::RejectedEvents, stream.clone(), 1);
+        let mut batch = Batch::default();
+        assert!(matches!(
+            take(&watermarks, &mut batch, 1),
+            Handled::Replayed
+        ));
+        assert_eq!(batch.rejected.len(), 0);
+
+        // The judge itself rejects it (so that its replays are judged against
+        // rejected_events from the start): amounts are checked against the money columns.
+        let event = Event::SupportPlan(event);
+        let fits = crate::columns::fits(&event);
+        assert_eq!(
+            fits.map_err(|r| r.reason.code()),
+            Err("number_out_of_range")
+        );
+        assert!(matches!(
+            judge(event.to_json().as_bytes()),
+            Verdict::Rejected(_)
+        ));
     }
 }

@@ -49,7 +49,8 @@ pub struct IngestArgs {
     #[arg(long, env = "STF_FLUSH_MESSAGES", default_value_t = 100_000)]
     pub flush_messages: usize,
 
-    /// Commit a batch once it holds this many MiB of messages.
+    /// Commit a batch once it holds this many MiB of messages (at most 1024: a batch's text
+    /// columns are Arrow strings, which hold under 2 GiB each).
     #[arg(long, env = "STF_FLUSH_MIB", default_value_t = 64)]
     pub flush_mib: usize,
 
@@ -76,6 +77,13 @@ impl IngestArgs {
         if !(self.flush_seconds.is_finite() && self.flush_seconds > 0.0) {
             bail!("--flush-seconds must be a positive number of seconds");
         }
+        if self.flush_mib > MAX_FLUSH_MIB {
+            bail!(
+                "--flush-mib is {}; at most {MAX_FLUSH_MIB} (a batch's text columns are Arrow \
+                 strings, which hold under 2 GiB each)",
+                self.flush_mib
+            );
+        }
         Ok(FlushPolicy {
             max_messages: self.flush_messages.max(1),
             max_bytes: self.flush_mib.max(1) * 1024 * 1024,
@@ -83,6 +91,9 @@ impl IngestArgs {
         })
     }
 }
+
+/// The largest `--flush-mib`.
+const MAX_FLUSH_MIB: usize = 1024;
 
 pub async fn run(args: IngestArgs) -> anyhow::Result<()> {
     let store = Store::open(&args.store)

@@ -19,7 +19,9 @@ use arrow::datatypes::{DataType, Decimal128Type, FieldRef, SchemaRef};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use chrono::{DateTime, Datelike, NaiveTime, Utc};
+use stf_schemas::event::Event;
 use stf_schemas::tables::{Table, MONEY};
+use stf_schemas::validate::Rejection;
 
 pub use plan::PlanColumns;
 pub use rejected::RejectedColumns;
@@ -46,8 +48,9 @@ fn month_start(t: DateTime<Utc>) -> i32 {
     days(first.and_time(NaiveTime::MIN).and_utc())
 }
 
-/// A money column (`MONEY`, pence) being built. An amount becomes pence the way any engine
-/// reading the JSON would: its shortest decimal form, digits past the pennies dropped.
+/// A money column (`MONEY`, pence) being built. An amount becomes pence as arrow-json makes
+/// it (the path before this module): Rust's shortest decimal form of the `f64`, digits past
+/// the pennies dropped (0.285 becomes 0.28).
 #[derive(Default)]
 struct Money {
     values: Decimal128Builder,
@@ -76,6 +79,26 @@ impl Money {
                 .with_precision_and_scale(precision, scale)?,
         ))
     }
+}
+
+/// Whether every amount of `event` fits the money columns; the rejection if not.
+pub fn fits(event: &Event) -> Result<(), Rejection> {
+    let mut money = Money::default();
+    let amounts: Vec<f64> = match event {
+        Event::SupportPlan(e) => std::iter::once(e.budget.annual_gbp)
+            .chain(e.planned_support.iter().map(|s| s.annual_cost_gbp))
+            .collect(),
+        Event::ProviderService(e) => e.cost.iter().filter_map(|c| c.amount_gbp).collect(),
+    };
+    for gbp in amounts {
+        if let Err(e) = money.pence(gbp) {
+            return Err(Rejection::unstorable(
+                event.event_id(),
+                format!("an amount does not fit the money columns: {e}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn money_precision() -> (u8, i8) {
