@@ -164,21 +164,7 @@ mod tests {
         // Validation bounds amounts well within the money columns; an event built past it
         // (1e13 pounds) is rejected at the batch, once, with a reason, and nothing of it is
         // added to plan_events.
-        let event: stf_schemas::event::SupportPlanEvent =
-            serde_json::from_value(serde_json::json!({
-                "schema": "stf.support_plan.v1",
-                "event_id": "e1", "event_type": "plan_agreed",
-                "occurred_at": "2025-03-31T12:00:00Z",
-                "plan_id": "p1", "plan_version": 1, "local_authority": "E08000025",
-                "person": {"age_band": "25-44", "cohort": "transition",
-                           "primary_support_reason": "learning_disability"},
-                "budget": {"annual_gbp": 100.0, "delivery_mechanism": "direct_payment"},
-                "desired_outcomes": [{"text": "swim"}],
-                "planned_support": [{"description": "PA", "service_type": "personal_assistant",
-                                     "provider_kind": "personal_assistant",
-                                     "annual_cost_gbp": 1e13, "arranged": true}]
-            }))
-            .expect("an event");
+        let event = crate::columns::plan_tests::event_costing(1e13);
         let (mut batch, mut watermarks, metrics) =
             (Batch::default(), Watermarks::default(), Metrics::default());
         let stream = StreamId::file("/in.ndjson");

@@ -23,6 +23,8 @@ use stf_schemas::event::Event;
 use stf_schemas::tables::{Table, MONEY};
 use stf_schemas::validate::Rejection;
 
+#[cfg(test)]
+pub(crate) use plan::tests as plan_tests;
 pub use plan::PlanColumns;
 pub use rejected::RejectedColumns;
 pub use service::ServiceColumns;

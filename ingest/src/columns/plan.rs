@@ -240,7 +240,7 @@ impl PlanColumns {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::{json, Value};
 
@@ -342,10 +342,10 @@ mod tests {
         assert_eq!(r["source_line"], 9);
     }
 
-    #[test]
-    fn an_amount_too_large_for_the_column_adds_nothing() {
-        let mut cols = PlanColumns::default();
-        let mut e: SupportPlanEvent = serde_json::from_value(json!({
+    /// A support-plan event with one planned-support item costing `cost` pounds (a test
+    /// fixture, also for `pipeline`).
+    pub(crate) fn event_costing(cost: f64) -> SupportPlanEvent {
+        serde_json::from_value(json!({
             "schema": "stf.support_plan.v1",
             "event_id": "e1", "event_type": "plan_agreed",
             "occurred_at": "2025-03-31T12:00:00Z",
@@ -356,9 +356,15 @@ mod tests {
             "desired_outcomes": [{"text": "swim"}],
             "planned_support": [{"description": "PA", "service_type": "personal_assistant",
                                  "provider_kind": "personal_assistant",
-                                 "annual_cost_gbp": 1e13, "arranged": true}]
+                                 "annual_cost_gbp": cost, "arranged": true}]
         }))
-        .expect("an event");
+        .expect("an event")
+    }
+
+    #[test]
+    fn an_amount_too_large_for_the_column_adds_nothing() {
+        let mut cols = PlanColumns::default();
+        let mut e = event_costing(1e13);
         let origin = Origin::File {
             path: "f".into(),
             line: 1,
