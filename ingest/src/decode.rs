@@ -64,11 +64,11 @@ mod tests {
 
     #[test]
     fn many_verdicts_come_back_in_order_with_skipped_items_left_out() {
-        let good = br#"{"not": "an event"}"#.as_slice();
+        let unknown = br#"{"not": "an event"}"#.as_slice();
         let bad = b"\xff".as_slice();
         let messages: Vec<Option<&[u8]>> = (0..500)
             .map(|i| match i % 3 {
-                0 => Some(good),
+                0 => Some(unknown),
                 1 => Some(bad),
                 _ => None,
             })

@@ -202,8 +202,8 @@ mod tests {
         ));
         assert_eq!(batch.rejected.len(), 0);
 
-        // The judge itself rejects it (so that its replays are judged against
-        // rejected_events from the start): amounts are checked against the money columns.
+        // The judge rejects it before any batch sees it: validation's bound on amounts does
+        // (judge's own `fits` check stands behind it and agrees).
         let event = Event::SupportPlan(event);
         let fits = crate::columns::fits(&event);
         assert_eq!(

@@ -228,3 +228,35 @@ fn progress_bar() -> ProgressBar {
     );
     bar
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: IngestArgs,
+    }
+
+    fn flush_mib(mib: usize) -> anyhow::Result<FlushPolicy> {
+        let mib = mib.to_string();
+        let cli =
+            Cli::try_parse_from(["stf", "--store", "s", "--flush-mib", &mib]).expect("parses");
+        cli.args.flush()
+    }
+
+    #[test]
+    fn a_batch_is_at_most_a_gibibyte() {
+        assert_eq!(
+            flush_mib(MAX_FLUSH_MIB).expect("allowed").max_bytes,
+            1 << 30
+        );
+        let refused = flush_mib(MAX_FLUSH_MIB + 1).expect_err("refused");
+        assert!(
+            refused.to_string().contains("--flush-mib is 1025"),
+            "{refused}"
+        );
+    }
+}

@@ -5,6 +5,7 @@
 //! A pending commit is held as column buffers, not as row structs: a string costs its bytes
 //! and one offset, and nothing is converted twice.
 
+mod common;
 mod plan;
 mod rejected;
 mod service;
@@ -13,7 +14,7 @@ mod source;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Decimal128Builder, StringBuilder};
+use arrow::array::{ArrayRef, Decimal128Builder, StringBuilder, TimestampMicrosecondBuilder};
 use arrow::compute::kernels::cast_utils::parse_decimal;
 use arrow::datatypes::{DataType, Decimal128Type, FieldRef, SchemaRef};
 use arrow::error::ArrowError;
@@ -86,21 +87,26 @@ impl Money {
 /// Whether every amount of `event` fits the money columns; the rejection if not.
 pub fn fits(event: &Event) -> Result<(), Rejection> {
     let mut money = Money::default();
-    let amounts: Vec<f64> = match event {
-        Event::SupportPlan(e) => std::iter::once(e.budget.annual_gbp)
-            .chain(e.planned_support.iter().map(|s| s.annual_cost_gbp))
-            .collect(),
-        Event::ProviderService(e) => e.cost.iter().filter_map(|c| c.amount_gbp).collect(),
-    };
-    for gbp in amounts {
-        if let Err(e) = money.pence(gbp) {
-            return Err(Rejection::unstorable(
+    let mut check = |gbp: f64| {
+        money.pence(gbp).map(drop).map_err(|e| {
+            Rejection::unstorable(
                 event.event_id(),
                 format!("an amount does not fit the money columns: {e}"),
-            ));
+            )
+        })
+    };
+    match event {
+        Event::SupportPlan(e) => {
+            check(e.budget.annual_gbp)?;
+            e.planned_support
+                .iter()
+                .try_for_each(|s| check(s.annual_cost_gbp))
         }
+        Event::ProviderService(e) => match e.cost.as_ref().and_then(|c| c.amount_gbp) {
+            Some(gbp) => check(gbp),
+            None => Ok(()),
+        },
     }
-    Ok(())
 }
 
 fn money_precision() -> (u8, i8) {
@@ -108,6 +114,11 @@ fn money_precision() -> (u8, i8) {
         DataType::Decimal128(p, s) => (p, s),
         _ => unreachable!("MONEY is a Decimal128"),
     }
+}
+
+/// A finished timestamp column, in UTC as the tables have it.
+fn utc(b: &mut TimestampMicrosecondBuilder) -> ArrayRef {
+    Arc::new(b.finish().with_timezone("UTC"))
 }
 
 /// Appends a string that may be absent.

@@ -3,19 +3,19 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder,
-    Int64Builder, ListArray, StringBuilder, StructArray, TimestampMicrosecondBuilder,
+    ArrayBuilder, ArrayRef, BooleanBuilder, Float64Builder, Int32Builder, Int64Builder, ListArray,
+    StringBuilder, StructArray,
 };
 use arrow::buffer::OffsetBuffer;
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, SchemaRef};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use chrono::{DateTime, Utc};
 use stf_schemas::event::SupportPlanEvent;
 use stf_schemas::tables::Table;
 
-use super::source::SourceColumns;
-use super::{append_opt_str, arrow_error, assemble, days, list_item, micros, month_start, Money};
+use super::common::{EventHead, EventTail};
+use super::{append_opt_str, arrow_error, assemble, list_item, Money};
 use crate::position::Origin;
 use crate::Error;
 
@@ -24,12 +24,7 @@ const TABLE: Table = Table::PlanEvents;
 /// `plan_events` rows being built, one per accepted support-plan event.
 #[derive(Default)]
 pub struct PlanColumns {
-    len: usize,
-    event_id: StringBuilder,
-    event_type: StringBuilder,
-    occurred_at: TimestampMicrosecondBuilder,
-    event_date: Date32Builder,
-    event_month: Date32Builder,
+    head: EventHead,
     plan_id: StringBuilder,
     plan_version: Int64Builder,
     local_authority: StringBuilder,
@@ -43,9 +38,7 @@ pub struct PlanColumns {
     outcomes: Outcomes,
     support: Support,
     closure_reason: StringBuilder,
-    redactions: Int32Builder,
-    source: SourceColumns,
-    ingested_at: TimestampMicrosecondBuilder,
+    tail: EventTail,
 }
 
 /// The `desired_outcomes` list column: one offset per plan, one struct per outcome.
@@ -92,11 +85,11 @@ impl Default for Support {
 
 impl PlanColumns {
     pub fn len(&self) -> usize {
-        self.len
+        self.head.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// Appends one event as a row. An amount the money columns cannot hold is an error, and
@@ -116,11 +109,8 @@ impl PlanColumns {
             .map(|s| self.support.annual_cost_gbp.pence(s.annual_cost_gbp))
             .collect::<Result<Vec<_>, _>>()?;
 
-        self.event_id.append_value(&e.event_id);
-        self.event_type.append_value(e.event_type.as_str());
-        self.occurred_at.append_value(micros(e.occurred_at));
-        self.event_date.append_value(days(e.occurred_at));
-        self.event_month.append_value(month_start(e.occurred_at));
+        self.head
+            .append(&e.event_id, e.event_type.as_str(), e.occurred_at);
         self.plan_id.append_value(&e.plan_id);
         self.plan_version.append_value(i64::from(e.plan_version));
         self.local_authority.append_value(&e.local_authority);
@@ -159,11 +149,7 @@ impl PlanColumns {
             &mut self.closure_reason,
             e.closure_reason.map(|c| c.as_str()),
         );
-        self.redactions
-            .append_value(i32::try_from(redactions).unwrap_or(i32::MAX));
-        self.source.append(origin);
-        self.ingested_at.append_value(micros(now));
-        self.len += 1;
+        self.tail.append(redactions, origin, now);
         Ok(())
     }
 
@@ -171,53 +157,32 @@ impl PlanColumns {
     pub fn finish(&mut self) -> Result<RecordBatch, Error> {
         let err = |e| arrow_error(TABLE, e);
         let schema = TABLE.schema();
-        let utc = |b: &mut TimestampMicrosecondBuilder| -> ArrayRef {
-            Arc::new(b.finish().with_timezone("UTC"))
-        };
-        let outcomes = {
-            let o = &mut self.outcomes;
-            let item = list_item(&schema, "desired_outcomes");
-            let DataType::Struct(fields) = item.data_type() else {
-                unreachable!("desired_outcomes holds structs")
-            };
-            let values = StructArray::try_new(
-                fields.clone(),
-                vec![Arc::new(o.text.finish()), Arc::new(o.priority.finish())],
-                None,
-            )
-            .map_err(err)?;
-            let offsets = OffsetBuffer::new(std::mem::replace(&mut o.offsets, vec![0]).into());
-            ListArray::try_new(item, offsets, Arc::new(values), None).map_err(err)?
-        };
-        let support = {
-            let s = &mut self.support;
-            let item = list_item(&schema, "planned_support");
-            let DataType::Struct(fields) = item.data_type() else {
-                unreachable!("planned_support holds structs")
-            };
-            let values = StructArray::try_new(
-                fields.clone(),
-                vec![
-                    Arc::new(s.description.finish()),
-                    Arc::new(s.service_type.finish()),
-                    Arc::new(s.provider_kind.finish()),
-                    Arc::new(s.hours_per_week.finish()),
-                    s.annual_cost_gbp.finish().map_err(err)?,
-                    Arc::new(s.arranged.finish()),
-                ],
-                None,
-            )
-            .map_err(err)?;
-            let offsets = OffsetBuffer::new(std::mem::replace(&mut s.offsets, vec![0]).into());
-            ListArray::try_new(item, offsets, Arc::new(values), None).map_err(err)?
-        };
-        let mut columns: Vec<ArrayRef> = vec![
-            Arc::new(self.event_id.finish()),
-            Arc::new(self.event_type.finish()),
-            utc(&mut self.occurred_at),
-            Arc::new(self.event_date.finish()),
-            Arc::new(self.event_month.finish()),
-            Arc::new(self.plan_id.finish()),
+        let o = &mut self.outcomes;
+        let outcomes = struct_list(
+            &schema,
+            "desired_outcomes",
+            &mut o.offsets,
+            vec![Arc::new(o.text.finish()), Arc::new(o.priority.finish())],
+        )
+        .map_err(err)?;
+        let s = &mut self.support;
+        let support = struct_list(
+            &schema,
+            "planned_support",
+            &mut s.offsets,
+            vec![
+                Arc::new(s.description.finish()),
+                Arc::new(s.service_type.finish()),
+                Arc::new(s.provider_kind.finish()),
+                Arc::new(s.hours_per_week.finish()),
+                s.annual_cost_gbp.finish().map_err(err)?,
+                Arc::new(s.arranged.finish()),
+            ],
+        )
+        .map_err(err)?;
+        let mut columns: Vec<ArrayRef> = self.head.finish().into();
+        columns.extend([
+            Arc::new(self.plan_id.finish()) as ArrayRef,
             Arc::new(self.plan_version.finish()),
             Arc::new(self.local_authority.finish()),
             Arc::new(self.locality.finish()),
@@ -230,13 +195,27 @@ impl PlanColumns {
             Arc::new(outcomes),
             Arc::new(support),
             Arc::new(self.closure_reason.finish()),
-            Arc::new(self.redactions.finish()),
-        ];
-        columns.extend(self.source.finish());
-        columns.push(utc(&mut self.ingested_at));
-        self.len = 0;
+        ]);
+        columns.extend(self.tail.finish());
         assemble(TABLE, columns)
     }
+}
+
+/// List column `name` of `schema`, whose items are structs of `children`, one list per
+/// offset span; the offsets start again at `[0]`.
+fn struct_list(
+    schema: &SchemaRef,
+    name: &str,
+    offsets: &mut Vec<i32>,
+    children: Vec<ArrayRef>,
+) -> Result<ListArray, ArrowError> {
+    let item = list_item(schema, name);
+    let DataType::Struct(fields) = item.data_type() else {
+        unreachable!("{name} holds structs")
+    };
+    let values = StructArray::try_new(fields.clone(), children, None)?;
+    let offsets = OffsetBuffer::new(std::mem::replace(offsets, vec![0]).into());
+    ListArray::try_new(item, offsets, Arc::new(values), None)
 }
 
 #[cfg(test)]

@@ -3,14 +3,16 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Date32Builder, StringBuilder, TimestampMicrosecondBuilder};
+use arrow::array::{
+    ArrayBuilder, ArrayRef, Date32Builder, StringBuilder, TimestampMicrosecondBuilder,
+};
 use arrow::record_batch::RecordBatch;
 use chrono::{DateTime, Utc};
 use stf_schemas::tables::Table;
 use stf_schemas::validate::Rejection;
 
 use super::source::SourceColumns;
-use super::{append_opt_str, assemble, days, micros};
+use super::{append_opt_str, assemble, days, micros, utc};
 use crate::position::Origin;
 use crate::Error;
 
@@ -19,7 +21,6 @@ const TABLE: Table = Table::RejectedEvents;
 /// `rejected_events` rows being built, one per rejected message.
 #[derive(Default)]
 pub struct RejectedColumns {
-    len: usize,
     source: SourceColumns,
     event_id: StringBuilder,
     reason: StringBuilder,
@@ -30,11 +31,11 @@ pub struct RejectedColumns {
 
 impl RejectedColumns {
     pub fn len(&self) -> usize {
-        self.len
+        self.reason.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     pub fn push(&mut self, r: &Rejection, origin: &Origin, now: DateTime<Utc>) {
@@ -44,7 +45,6 @@ impl RejectedColumns {
         self.detail.append_value(&r.detail);
         self.rejected_at.append_value(micros(now));
         self.rejected_date.append_value(days(now));
-        self.len += 1;
     }
 
     /// The rows so far as one batch of `rejected_events`; the builders start empty again.
@@ -54,10 +54,9 @@ impl RejectedColumns {
             Arc::new(self.event_id.finish()) as ArrayRef,
             Arc::new(self.reason.finish()),
             Arc::new(self.detail.finish()),
-            Arc::new(self.rejected_at.finish().with_timezone("UTC")),
+            utc(&mut self.rejected_at),
             Arc::new(self.rejected_date.finish()),
         ]);
-        self.len = 0;
         assemble(TABLE, columns)
     }
 }

@@ -2,18 +2,15 @@
 
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, ListBuilder,
-    StringBuilder, TimestampMicrosecondBuilder,
-};
+use arrow::array::{ArrayRef, BooleanBuilder, Float64Builder, ListBuilder, StringBuilder};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use chrono::{DateTime, Utc};
 use stf_schemas::event::ProviderServiceEvent;
 use stf_schemas::tables::Table;
 
-use super::source::SourceColumns;
-use super::{append_opt_str, arrow_error, assemble, days, micros, month_start, Money};
+use super::common::{EventHead, EventTail};
+use super::{append_opt_str, arrow_error, assemble, Money};
 use crate::position::Origin;
 use crate::Error;
 
@@ -22,12 +19,7 @@ const TABLE: Table = Table::ServiceEvents;
 /// `service_events` rows being built, one per accepted provider-service event.
 #[derive(Default)]
 pub struct ServiceColumns {
-    len: usize,
-    event_id: StringBuilder,
-    event_type: StringBuilder,
-    occurred_at: TimestampMicrosecondBuilder,
-    event_date: Date32Builder,
-    event_month: Date32Builder,
+    head: EventHead,
     service_id: StringBuilder,
     organization_id: StringBuilder,
     organization_name: StringBuilder,
@@ -43,9 +35,7 @@ pub struct ServiceColumns {
     cost_amount_gbp: Money,
     cost_per: StringBuilder,
     accepting_new: BooleanBuilder,
-    redactions: Int32Builder,
-    source: SourceColumns,
-    ingested_at: TimestampMicrosecondBuilder,
+    tail: EventTail,
 }
 
 /// Appends a list of strings, or a null list.
@@ -66,11 +56,11 @@ fn append_list<'a>(
 
 impl ServiceColumns {
     pub fn len(&self) -> usize {
-        self.len
+        self.head.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// Appends one event as a row. An amount the money column cannot hold is an error, and
@@ -85,11 +75,8 @@ impl ServiceColumns {
         let cost = e.cost.as_ref().and_then(|c| c.amount_gbp);
         let cost = cost.map(|c| self.cost_amount_gbp.pence(c)).transpose()?;
 
-        self.event_id.append_value(&e.event_id);
-        self.event_type.append_value(e.event_type.as_str());
-        self.occurred_at.append_value(micros(e.occurred_at));
-        self.event_date.append_value(days(e.occurred_at));
-        self.event_month.append_value(month_start(e.occurred_at));
+        self.head
+            .append(&e.event_id, e.event_type.as_str(), e.occurred_at);
         self.service_id.append_value(&e.service_id);
         self.organization_id.append_value(&e.organization_id);
         self.organization_name.append_value(&e.organization_name);
@@ -129,26 +116,15 @@ impl ServiceColumns {
             e.cost.as_ref().and_then(|c| c.per).map(|p| p.as_str()),
         );
         self.accepting_new.append_value(e.accepting_new);
-        self.redactions
-            .append_value(i32::try_from(redactions).unwrap_or(i32::MAX));
-        self.source.append(origin);
-        self.ingested_at.append_value(micros(now));
-        self.len += 1;
+        self.tail.append(redactions, origin, now);
         Ok(())
     }
 
     /// The rows so far as one batch of `service_events`; the builders start empty again.
     pub fn finish(&mut self) -> Result<RecordBatch, Error> {
-        let utc = |b: &mut TimestampMicrosecondBuilder| -> ArrayRef {
-            Arc::new(b.finish().with_timezone("UTC"))
-        };
-        let mut columns: Vec<ArrayRef> = vec![
-            Arc::new(self.event_id.finish()),
-            Arc::new(self.event_type.finish()),
-            utc(&mut self.occurred_at),
-            Arc::new(self.event_date.finish()),
-            Arc::new(self.event_month.finish()),
-            Arc::new(self.service_id.finish()),
+        let mut columns: Vec<ArrayRef> = self.head.finish().into();
+        columns.extend([
+            Arc::new(self.service_id.finish()) as ArrayRef,
             Arc::new(self.organization_id.finish()),
             Arc::new(self.organization_name.finish()),
             Arc::new(self.provider_kind.finish()),
@@ -165,11 +141,8 @@ impl ServiceColumns {
                 .map_err(|e| arrow_error(TABLE, e))?,
             Arc::new(self.cost_per.finish()),
             Arc::new(self.accepting_new.finish()),
-            Arc::new(self.redactions.finish()),
-        ];
-        columns.extend(self.source.finish());
-        columns.push(utc(&mut self.ingested_at));
-        self.len = 0;
+        ]);
+        columns.extend(self.tail.finish());
         assemble(TABLE, columns)
     }
 }
