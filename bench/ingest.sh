@@ -6,11 +6,16 @@
 #       from the first message received);
 #   (c) the file source against `cat FILE > /dev/null`.
 # Prints events/s, the ratio b/a and peak RSS. Needs tansu (scripts/test.sh installs it).
-# usage: bench/ingest.sh [PLANS]   (default 270000 plans ≈ 1M events)
+# usage: bench/ingest.sh [PLANS] [KEY=VALUE ...]   (default 270000 plans ≈ 1M events; extra
+#        librdkafka settings go to both consumers, as `stf ingest -X KEY=VALUE`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stf-target}"
 PLANS="${1:-270000}"
+shift || true
+SETTINGS=("$@")
+XFLAGS=()
+for s in "${SETTINGS[@]}"; do XFLAGS+=(-X "$s"); done
 cargo build --release --quiet -p stf --bin stf -p stf-ingest --example bare_consumer
 BIN="$CARGO_TARGET_DIR/release"
 TANSU="$(command -v tansu || echo "$HOME/.cargo/bin/tansu")"
@@ -32,12 +37,13 @@ TOTAL=$(cat "$WORK"/files/*.ndjson | wc -l)
 echo "messages: $TOTAL"
 
 echo "(a) bare consumer"
-A=$("$BIN/examples/bare_consumer" "127.0.0.1:$PORT" bench-bare "$TOTAL" | sed -n 's/.*per_second=\([0-9]*\).*/\1/p')
+A=$("$BIN/examples/bare_consumer" "127.0.0.1:$PORT" bench-bare "$TOTAL" "${SETTINGS[@]}" | sed -n 's/.*per_second=\([0-9]*\).*/\1/p')
 
 echo "(b) stf ingest"
 MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 STF_LOG=warn "$BIN/stf" ingest --brokers "127.0.0.1:$PORT" \
-  --group bench-stf --store "$WORK/store" --metrics-addr "127.0.0.1:$MPORT" --flush-seconds 2 &
+  --group bench-stf --store "$WORK/store" --metrics-addr "127.0.0.1:$MPORT" --flush-seconds 2 \
+  "${XFLAGS[@]}" &
 PID=$!
 LAUNCHED=$(date +%s.%N)
 # Timed like (a): from the first message received (events_in > 0) to the last one committed.

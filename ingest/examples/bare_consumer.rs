@@ -1,7 +1,8 @@
 //! The ceiling for `bench/ingest.sh`: a bare rdkafka consumer with the same client settings as
 //! `stf ingest`, reading every message of both topics and dropping it.
 //!
-//! usage: bare_consumer BROKERS GROUP EXPECTED_MESSAGES
+//! usage: bare_consumer BROKERS GROUP EXPECTED_MESSAGES [KEY=VALUE ...]
+//! (extra librdkafka settings, as `stf ingest -X KEY=VALUE`)
 
 use std::time::Instant;
 
@@ -12,11 +13,17 @@ use stf_ingest::kafka::KafkaConfig;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, brokers, group, expected] = args.as_slice() else {
-        anyhow::bail!("usage: bare_consumer BROKERS GROUP EXPECTED_MESSAGES");
+    let [_, brokers, group, expected, settings @ ..] = args.as_slice() else {
+        anyhow::bail!("usage: bare_consumer BROKERS GROUP EXPECTED_MESSAGES [KEY=VALUE ...]");
     };
     let expected: u64 = expected.parse()?;
-    let config = KafkaConfig::new(brokers.as_str(), group.as_str());
+    let mut config = KafkaConfig::new(brokers.as_str(), group.as_str());
+    for setting in settings {
+        let (key, value) = setting
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("`{setting}` is not KEY=VALUE"))?;
+        config.client_settings.push((key.to_owned(), value.to_owned()));
+    }
     let consumer: StreamConsumer = config.consumer().create()?;
     let topics: Vec<&str> = config.topics.iter().map(String::as_str).collect();
     consumer.subscribe(&topics)?;

@@ -2,10 +2,11 @@
 //!
 //! `validate` describes the two events with it; this module knows nothing of events.
 
-use serde_json::{Map, Value};
+use std::fmt;
 use std::str::FromStr;
 
 use crate::codes::CodeList;
+use crate::json::{Json, Object};
 use crate::reason::Reason;
 
 /// One way in which a message breaks the contract.
@@ -21,109 +22,134 @@ pub struct Problem {
     pub detail: String,
 }
 
+/// Where a value sits in a message. Built on the stack while walking and written out
+/// (`$.planned_support[2].annual_cost_gbp`) only when a problem is recorded there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Path<'p> {
+    Root,
+    Field(&'p Path<'p>, &'p str),
+    Item(&'p Path<'p>, usize),
+}
+
+/// The path of the whole message, `$`.
+pub(crate) const ROOT: Path<'static> = Path::Root;
+
+impl<'p> Path<'p> {
+    /// The path of field `name` of the object here.
+    pub fn field(&'p self, name: &'p str) -> Path<'p> {
+        Path::Field(self, name)
+    }
+
+    /// The path of item `index` of the array here.
+    pub fn item(&'p self, index: usize) -> Path<'p> {
+        Path::Item(self, index)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => f.write_str("$"),
+            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Item(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
 /// Collects problems while walking one message.
 #[derive(Debug, Default)]
 pub(crate) struct Checker {
     pub problems: Vec<Problem>,
 }
 
-/// The path of a field inside an object at `parent`.
-pub(crate) fn field_path(parent: &str, name: &str) -> String {
-    format!("{parent}.{name}")
-}
-
-/// The path of an array item inside an array at `parent`.
-pub(crate) fn item_path(parent: &str, index: usize) -> String {
-    format!("{parent}[{index}]")
-}
-
-fn type_name(v: &Value) -> &'static str {
+fn type_name(v: &Json) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
     }
 }
 
 impl Checker {
-    pub fn push(&mut self, path: impl Into<String>, reason: Reason, detail: impl Into<String>) {
+    pub fn push(&mut self, at: &Path, reason: Reason, detail: impl Into<String>) {
         self.problems.push(Problem {
-            path: path.into(),
+            path: at.to_string(),
             reason,
             detail: detail.into(),
         });
     }
 
-    fn wrong_type(&mut self, path: &str, want: &str, got: &Value) {
+    fn wrong_type(&mut self, at: &Path, want: &str, got: &Json) {
         self.push(
-            path,
+            at,
             Reason::WrongType,
             format!("expected {want}, found {}", type_name(got)),
         );
     }
 
     /// The value as an object whose keys are all in `allowed`; every other key is a problem.
-    pub fn object<'v>(
+    pub fn object<'v, 'a>(
         &mut self,
-        path: &str,
-        v: &'v Value,
+        at: &Path,
+        v: &'v Json<'a>,
         allowed: &[&str],
-    ) -> Option<&'v Map<String, Value>> {
-        let Value::Object(map) = v else {
-            self.wrong_type(path, "an object", v);
+    ) -> Option<&'v Object<'a>> {
+        let Json::Object(object) = v else {
+            self.wrong_type(at, "an object", v);
             return None;
         };
-        for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
+        for key in object.keys() {
+            if !allowed.contains(&key) {
                 self.push(
-                    field_path(path, &safe_key(key)),
+                    &at.field(&safe_key(key)),
                     Reason::UnknownField,
                     "is not a field of the contract",
                 );
             }
         }
-        Some(map)
+        Some(object)
     }
 
-    /// A required field; absent or null is a problem.
-    pub fn required<'v>(
+    /// A required field, with its path; absent or null is a problem.
+    pub fn required<'v, 'a, 'p>(
         &mut self,
-        path: &str,
-        map: &'v Map<String, Value>,
-        name: &str,
-    ) -> Option<&'v Value> {
-        match map.get(name) {
-            None | Some(Value::Null) => {
+        at: &'p Path<'p>,
+        object: &'v Object<'a>,
+        name: &'p str,
+    ) -> Option<(Path<'p>, &'v Json<'a>)> {
+        let here = at.field(name);
+        match object.get(name) {
+            None | Some(Json::Null) => {
                 self.push(
-                    field_path(path, name),
+                    &here,
                     Reason::MissingField,
                     format!("required field `{name}` is missing"),
                 );
                 None
             }
-            Some(v) => Some(v),
+            Some(v) => Some((here, v)),
         }
     }
 
     /// A string of `min..=max` characters.
     pub fn string<'v>(
         &mut self,
-        path: &str,
-        v: &'v Value,
+        at: &Path,
+        v: &'v Json,
         min: usize,
         max: usize,
     ) -> Option<&'v str> {
-        let Value::String(s) = v else {
-            self.wrong_type(path, "a string", v);
+        let Json::String(s) = v else {
+            self.wrong_type(at, "a string", v);
             return None;
         };
         let n = s.chars().count();
         if n < min || n > max {
             self.push(
-                path,
+                at,
                 Reason::TextLength,
                 format!("has {n} characters; allowed {min} to {max}"),
             );
@@ -132,9 +158,9 @@ impl Checker {
     }
 
     /// A string that is an identifier of `min..=max` characters of `[A-Za-z0-9_-]`.
-    pub fn identifier(&mut self, path: &str, v: &Value, min: usize, max: usize) {
-        let Value::String(s) = v else {
-            self.wrong_type(path, "a string", v);
+    pub fn identifier(&mut self, at: &Path, v: &Json, min: usize, max: usize) {
+        let Json::String(s) = v else {
+            self.wrong_type(at, "a string", v);
             return;
         };
         let ok_chars = s
@@ -142,7 +168,7 @@ impl Checker {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         if !ok_chars || s.len() < min || s.len() > max {
             self.push(
-                path,
+                at,
                 Reason::InvalidId,
                 format!("must be {min} to {max} characters of A-Z, a-z, 0-9, `_` or `-`"),
             );
@@ -150,16 +176,16 @@ impl Checker {
     }
 
     /// A code of list `T`.
-    pub fn code<T: CodeList + FromStr>(&mut self, path: &str, v: &Value) -> Option<T> {
-        let Value::String(s) = v else {
-            self.wrong_type(path, "a string", v);
+    pub fn code<T: CodeList + FromStr>(&mut self, at: &Path, v: &Json) -> Option<T> {
+        let Json::String(s) = v else {
+            self.wrong_type(at, "a string", v);
             return None;
         };
         match s.parse::<T>() {
             Ok(c) => Some(c),
             Err(_) => {
                 self.push(
-                    path,
+                    at,
                     Reason::InvalidCode,
                     format!("is not a {} code", T::NAME),
                 );
@@ -171,14 +197,14 @@ impl Checker {
     /// A number in `min..=max`; out of range is a problem with `reason`.
     pub fn number(
         &mut self,
-        path: &str,
-        v: &Value,
+        at: &Path,
+        v: &Json,
         min: f64,
         max: f64,
         reason: Reason,
     ) -> Option<f64> {
-        let Some(x) = v.as_f64().filter(|_| v.is_number()) else {
-            self.wrong_type(path, "a number", v);
+        let Some(x) = v.as_f64() else {
+            self.wrong_type(at, "a number", v);
             return None;
         };
         if !(min..=max).contains(&x) {
@@ -187,20 +213,20 @@ impl Checker {
             } else {
                 format!("{min} to {max}")
             };
-            self.push(path, reason, format!("is out of range; allowed {range}"));
+            self.push(at, reason, format!("is out of range; allowed {range}"));
         }
         Some(x)
     }
 
     /// A whole number in `min..=max`.
-    pub fn integer(&mut self, path: &str, v: &Value, min: i64, max: i64) -> Option<i64> {
+    pub fn integer(&mut self, at: &Path, v: &Json, min: i64, max: i64) -> Option<i64> {
         let Some(x) = v.as_i64() else {
-            self.wrong_type(path, "a whole number", v);
+            self.wrong_type(at, "a whole number", v);
             return None;
         };
         if !(min..=max).contains(&x) {
             self.push(
-                path,
+                at,
                 Reason::NumberOutOfRange,
                 format!("is out of range; allowed {min} to {max}"),
             );
@@ -208,29 +234,29 @@ impl Checker {
         Some(x)
     }
 
-    pub fn boolean(&mut self, path: &str, v: &Value) -> Option<bool> {
+    pub fn boolean(&mut self, at: &Path, v: &Json) -> Option<bool> {
         let b = v.as_bool();
         if b.is_none() {
-            self.wrong_type(path, "true or false", v);
+            self.wrong_type(at, "true or false", v);
         }
         b
     }
 
     /// An array of `min..=max` items.
-    pub fn array<'v>(
+    pub fn array<'v, 'a>(
         &mut self,
-        path: &str,
-        v: &'v Value,
+        at: &Path,
+        v: &'v Json<'a>,
         min: usize,
         max: usize,
-    ) -> Option<&'v [Value]> {
-        let Value::Array(items) = v else {
-            self.wrong_type(path, "an array", v);
+    ) -> Option<&'v [Json<'a>]> {
+        let Json::Array(items) = v else {
+            self.wrong_type(at, "an array", v);
             return None;
         };
         if items.len() < min || items.len() > max {
             self.push(
-                path,
+                at,
                 Reason::ItemCount,
                 format!("has {} items; allowed {min} to {max}", items.len()),
             );
@@ -239,28 +265,24 @@ impl Checker {
     }
 
     /// An RFC 3339 timestamp.
-    pub fn timestamp(&mut self, path: &str, v: &Value) {
-        let Value::String(s) = v else {
-            self.wrong_type(path, "an RFC 3339 timestamp string", v);
+    pub fn timestamp(&mut self, at: &Path, v: &Json) {
+        let Json::String(s) = v else {
+            self.wrong_type(at, "an RFC 3339 timestamp string", v);
             return;
         };
         if chrono::DateTime::parse_from_rfc3339(s).is_err() {
-            self.push(
-                path,
-                Reason::InvalidTimestamp,
-                "is not an RFC 3339 timestamp",
-            );
+            self.push(at, Reason::InvalidTimestamp, "is not an RFC 3339 timestamp");
         }
     }
 
     /// A UUID in its 8-4-4-4-12 hex form.
-    pub fn uuid(&mut self, path: &str, v: &Value) {
-        let Value::String(s) = v else {
-            self.wrong_type(path, "a UUID string", v);
+    pub fn uuid(&mut self, at: &Path, v: &Json) {
+        let Json::String(s) = v else {
+            self.wrong_type(at, "a UUID string", v);
             return;
         };
         if !is_uuid(s) {
-            self.push(path, Reason::InvalidEventId, "is not a UUID");
+            self.push(at, Reason::InvalidEventId, "is not a UUID");
         }
     }
 }

@@ -16,3 +16,4 @@ pub mod topics;
 pub mod validate;
 
 mod check;
+mod json;

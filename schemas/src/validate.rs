@@ -4,10 +4,8 @@
 //! listing every problem with its JSON path and stable [`Reason`]. It never panics on input.
 //! Redaction of free text is left to [`crate::privacy`].
 
-use serde_json::{Map, Value};
-
-use crate::check::{field_path, item_path, Checker};
 pub use crate::check::{is_uuid, Problem};
+use crate::check::{Checker, Path, ROOT};
 use crate::codes::{
     AgeBand, CapacityUnit, Category, ClosureReason, Cohort, CostPer, DeliveryMechanism,
     EthnicityGroup, PlanEventType, PrimarySupportReason, ProviderKind, ServiceEventType,
@@ -15,6 +13,7 @@ use crate::codes::{
 };
 use crate::councils;
 use crate::event::{Event, EventKind};
+use crate::json::{from_json, Json, Object};
 use crate::reason::Reason;
 
 /// The largest message accepted: 1 MiB.
@@ -89,82 +88,94 @@ impl Rejection {
 }
 
 /// Decodes one message: size, UTF-8, JSON, nesting, schema, then every rule of the contract.
+///
+/// The message is parsed first and the byte-level checks (UTF-8, nesting) run only to explain
+/// a parse that failed: a message serde_json parses is valid UTF-8, and its nesting is read
+/// from the tree.
 pub fn decode(bytes: &[u8]) -> Result<Event, Rejection> {
     if bytes.len() > MAX_MESSAGE_BYTES {
         return Err(Rejection::oversize(bytes.len()));
     }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(Rejection::single(
-            Reason::InvalidUtf8,
-            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-        ));
+    let json = Json::parse(bytes).map_err(|e| unparsable(bytes, &e))?;
+    if json.depth() > MAX_DEPTH {
+        return Err(too_deep());
     }
-    if nesting_depth(bytes) > MAX_DEPTH {
-        return Err(Rejection::single(
-            Reason::TooDeep,
-            format!("JSON nests deeper than {MAX_DEPTH} levels"),
-        ));
-    }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        Rejection::single(
-            Reason::MalformedJson,
-            format!(
-                "not JSON: {} at line {} column {}",
-                json_error_kind(&e),
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
-    decode_value(value)
+    decode_json(&json)
 }
 
-/// Validates a parsed JSON value and, when it keeps the contract, returns the typed event.
-pub fn decode_value(value: Value) -> Result<Event, Rejection> {
-    let kind = kind_of(&value)?;
-    let problems = validate(kind, &value);
-    if !problems.is_empty() {
-        return Err(Rejection::from_problems(
-            problems,
-            readable_event_id(&value),
-        ));
+/// Why a message serde_json could not parse is rejected: bad UTF-8, too deep, or not JSON.
+fn unparsable(bytes: &[u8], e: &serde_json::Error) -> Rejection {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Rejection::single(
+            Reason::InvalidUtf8,
+            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        );
     }
-    let event_id = readable_event_id(&value);
+    if nesting_depth(bytes) > MAX_DEPTH {
+        return too_deep();
+    }
+    Rejection::single(
+        Reason::MalformedJson,
+        format!(
+            "not JSON: {} at line {} column {}",
+            json_error_kind(e),
+            e.line(),
+            e.column()
+        ),
+    )
+}
+
+fn too_deep() -> Rejection {
+    Rejection::single(
+        Reason::TooDeep,
+        format!("JSON nests deeper than {MAX_DEPTH} levels"),
+    )
+}
+
+/// Validates a parsed message and, when it keeps the contract, returns the typed event.
+fn decode_json(json: &Json) -> Result<Event, Rejection> {
+    let kind = kind_of(json)?;
+    let problems = validate(kind, json);
+    if !problems.is_empty() {
+        return Err(Rejection::from_problems(problems, readable_event_id(json)));
+    }
     let typed = match kind {
-        EventKind::SupportPlan => serde_json::from_value(value).map(Event::SupportPlan),
-        EventKind::ProviderService => serde_json::from_value(value).map(Event::ProviderService),
+        EventKind::SupportPlan => from_json(json).map(Event::SupportPlan),
+        EventKind::ProviderService => from_json(json).map(Event::ProviderService),
     };
-    typed.map_err(|e| {
+    // Unreachable while validation is complete; the error's text may quote the message, so
+    // it is not kept.
+    typed.map_err(|_| {
         Rejection::from_problems(
             vec![Problem {
                 path: "$".to_owned(),
                 reason: Reason::WrongType,
-                detail: format!("does not match the event type ({})", json_error_kind(&e)),
+                detail: "does not match the event type".to_owned(),
             }],
-            event_id,
+            readable_event_id(json),
         )
     })
 }
 
-/// Every problem of a JSON value as an event of `kind`; empty when it keeps the contract.
-pub fn validate(kind: EventKind, value: &Value) -> Vec<Problem> {
+/// Every problem of a parsed message as an event of `kind`; empty when it keeps the contract.
+fn validate(kind: EventKind, json: &Json) -> Vec<Problem> {
     let mut c = Checker::default();
     match kind {
-        EventKind::SupportPlan => support_plan(&mut c, value),
-        EventKind::ProviderService => provider_service(&mut c, value),
+        EventKind::SupportPlan => support_plan(&mut c, json),
+        EventKind::ProviderService => provider_service(&mut c, json),
     }
     c.problems
 }
 
-/// Which kind of event a value claims to be, by its `schema` field.
-pub fn kind_of(value: &Value) -> Result<EventKind, Rejection> {
-    let Value::Object(map) = value else {
+/// Which kind of event a message claims to be, by its `schema` field.
+fn kind_of(json: &Json) -> Result<EventKind, Rejection> {
+    let Json::Object(object) = json else {
         return Err(Rejection::single(
             Reason::NotAnObject,
             "the message is JSON but not an object",
         ));
     };
-    let schema = map.get("schema").and_then(Value::as_str);
+    let schema = object.get("schema").and_then(Json::as_str);
     let Some(kind) = schema.and_then(EventKind::from_schema) else {
         let detail = match schema {
             None => "`schema` is missing or not a string".to_owned(),
@@ -173,7 +184,7 @@ pub fn kind_of(value: &Value) -> Result<EventKind, Rejection> {
                 .to_owned(),
         };
         let mut r = Rejection::single(Reason::UnknownSchema, detail);
-        r.event_id = readable_event_id(value);
+        r.event_id = readable_event_id(json);
         r.problems[0].path = "$.schema".to_owned();
         return Err(r);
     };
@@ -181,10 +192,9 @@ pub fn kind_of(value: &Value) -> Result<EventKind, Rejection> {
 }
 
 /// The `event_id` of a message, when it is there and is a UUID.
-pub fn readable_event_id(value: &Value) -> Option<String> {
-    value
-        .get("event_id")
-        .and_then(Value::as_str)
+fn readable_event_id(json: &Json) -> Option<String> {
+    json.get("event_id")
+        .and_then(Json::as_str)
         .filter(|s| is_uuid(s))
         .map(str::to_owned)
 }
@@ -242,60 +252,64 @@ const PLAN_FIELDS: &[&str] = &[
     "closure_reason",
 ];
 
-fn support_plan(c: &mut Checker, v: &Value) {
-    let Some(m) = c.object("$", v, PLAN_FIELDS) else {
+fn support_plan(c: &mut Checker, v: &Json) {
+    let Some(m) = c.object(&ROOT, v, PLAN_FIELDS) else {
         return;
     };
     common_header(c, m);
     let event_type = c
-        .required("$", m, "event_type")
-        .and_then(|v| c.code::<PlanEventType>("$.event_type", v));
-    if let Some(v) = c.required("$", m, "plan_id") {
-        c.identifier("$.plan_id", v, 8, 64);
+        .required(&ROOT, m, "event_type")
+        .and_then(|(at, v)| c.code::<PlanEventType>(&at, v));
+    if let Some((at, v)) = c.required(&ROOT, m, "plan_id") {
+        c.identifier(&at, v, 8, 64);
     }
-    if let Some(v) = c.required("$", m, "plan_version") {
-        c.integer("$.plan_version", v, 1, i64::from(u32::MAX));
+    if let Some((at, v)) = c.required(&ROOT, m, "plan_version") {
+        c.integer(&at, v, 1, i64::from(u32::MAX));
     }
-    if let Some(v) = c.required("$", m, "local_authority") {
-        local_authority(c, "$.local_authority", v);
+    if let Some((at, v)) = c.required(&ROOT, m, "local_authority") {
+        local_authority(c, &at, v);
     }
-    if let Some(v) = present(m, "locality") {
-        locality(c, "$.locality", v);
+    if let Some((at, v)) = present(&ROOT, m, "locality") {
+        locality(c, &at, v);
     }
-    if let Some(v) = c.required("$", m, "person") {
-        person(c, v);
+    if let Some((at, v)) = c.required(&ROOT, m, "person") {
+        person(c, &at, v);
     }
-    if let Some(v) = c.required("$", m, "budget") {
-        budget(c, v);
+    if let Some((at, v)) = c.required(&ROOT, m, "budget") {
+        budget(c, &at, v);
     }
-    if let Some(items) = c
-        .required("$", m, "desired_outcomes")
-        .and_then(|v| c.array("$.desired_outcomes", v, 0, 30))
-    {
-        for (i, item) in items.iter().enumerate() {
-            desired_outcome(c, &item_path("$.desired_outcomes", i), item);
+    if let Some((at, v)) = c.required(&ROOT, m, "desired_outcomes") {
+        for (i, item) in c
+            .array(&at, v, 0, 30)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            desired_outcome(c, &at.item(i), item);
         }
     }
-    if let Some(items) = c
-        .required("$", m, "planned_support")
-        .and_then(|v| c.array("$.planned_support", v, 0, 50))
-    {
-        for (i, item) in items.iter().enumerate() {
-            planned_support(c, &item_path("$.planned_support", i), item);
+    if let Some((at, v)) = c.required(&ROOT, m, "planned_support") {
+        for (i, item) in c
+            .array(&at, v, 0, 50)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            planned_support(c, &at.item(i), item);
         }
     }
-    let closure = present(m, "closure_reason");
-    if let Some(v) = closure {
-        c.code::<ClosureReason>("$.closure_reason", v);
+    let closure = present(&ROOT, m, "closure_reason");
+    if let Some((at, v)) = &closure {
+        c.code::<ClosureReason>(at, v);
     }
     match (event_type, closure.is_some()) {
         (Some(PlanEventType::Closed), false) => c.push(
-            "$.closure_reason",
+            &ROOT.field("closure_reason"),
             Reason::ClosureReasonMissing,
             "a plan_closed event must say why the plan closed",
         ),
         (Some(t), true) if t != PlanEventType::Closed => c.push(
-            "$.closure_reason",
+            &ROOT.field("closure_reason"),
             Reason::ClosureReasonUnexpected,
             "only a plan_closed event has a closure_reason",
         ),
@@ -304,75 +318,75 @@ fn support_plan(c: &mut Checker, v: &Value) {
 }
 
 /// `schema` (already checked by `kind_of`), `event_id` and `occurred_at`.
-fn common_header(c: &mut Checker, m: &Map<String, Value>) {
-    if let Some(v) = c.required("$", m, "event_id") {
-        c.uuid("$.event_id", v);
+fn common_header(c: &mut Checker, m: &Object) {
+    if let Some((at, v)) = c.required(&ROOT, m, "event_id") {
+        c.uuid(&at, v);
     }
-    if let Some(v) = c.required("$", m, "occurred_at") {
-        c.timestamp("$.occurred_at", v);
+    if let Some((at, v)) = c.required(&ROOT, m, "occurred_at") {
+        c.timestamp(&at, v);
     }
 }
 
-/// An optional field: absent and null are the same.
-fn present<'v>(m: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
-    m.get(name).filter(|v| !v.is_null())
+/// An optional field, with its path: absent and null are the same.
+fn present<'v, 'a, 'p>(
+    at: &'p Path<'p>,
+    m: &'v Object<'a>,
+    name: &'p str,
+) -> Option<(Path<'p>, &'v Json<'a>)> {
+    m.get(name)
+        .filter(|v| !v.is_null())
+        .map(|v| (at.field(name), v))
 }
 
-fn person(c: &mut Checker, v: &Value) {
+fn person(c: &mut Checker, at: &Path, v: &Json) {
     const FIELDS: &[&str] = &[
         "age_band",
         "cohort",
         "primary_support_reason",
         "ethnicity_group",
     ];
-    let Some(m) = c.object("$.person", v, FIELDS) else {
+    let Some(m) = c.object(at, v, FIELDS) else {
         return;
     };
-    if let Some(v) = c.required("$.person", m, "age_band") {
-        c.code::<AgeBand>("$.person.age_band", v);
+    if let Some((at, v)) = c.required(at, m, "age_band") {
+        c.code::<AgeBand>(&at, v);
     }
-    if let Some(v) = c.required("$.person", m, "cohort") {
-        c.code::<Cohort>("$.person.cohort", v);
+    if let Some((at, v)) = c.required(at, m, "cohort") {
+        c.code::<Cohort>(&at, v);
     }
-    if let Some(v) = c.required("$.person", m, "primary_support_reason") {
-        c.code::<PrimarySupportReason>("$.person.primary_support_reason", v);
+    if let Some((at, v)) = c.required(at, m, "primary_support_reason") {
+        c.code::<PrimarySupportReason>(&at, v);
     }
-    if let Some(v) = present(m, "ethnicity_group") {
-        c.code::<EthnicityGroup>("$.person.ethnicity_group", v);
+    if let Some((at, v)) = present(at, m, "ethnicity_group") {
+        c.code::<EthnicityGroup>(&at, v);
     }
 }
 
-fn budget(c: &mut Checker, v: &Value) {
-    let Some(m) = c.object("$.budget", v, &["annual_gbp", "delivery_mechanism"]) else {
+fn budget(c: &mut Checker, at: &Path, v: &Json) {
+    let Some(m) = c.object(at, v, &["annual_gbp", "delivery_mechanism"]) else {
         return;
     };
-    if let Some(v) = c.required("$.budget", m, "annual_gbp") {
-        c.number(
-            "$.budget.annual_gbp",
-            v,
-            0.0,
-            MAX_BUDGET_GBP,
-            Reason::BudgetOutOfRange,
-        );
+    if let Some((at, v)) = c.required(at, m, "annual_gbp") {
+        c.number(&at, v, 0.0, MAX_BUDGET_GBP, Reason::BudgetOutOfRange);
     }
-    if let Some(v) = c.required("$.budget", m, "delivery_mechanism") {
-        c.code::<DeliveryMechanism>("$.budget.delivery_mechanism", v);
+    if let Some((at, v)) = c.required(at, m, "delivery_mechanism") {
+        c.code::<DeliveryMechanism>(&at, v);
     }
 }
 
-fn desired_outcome(c: &mut Checker, path: &str, v: &Value) {
-    let Some(m) = c.object(path, v, &["text", "priority"]) else {
+fn desired_outcome(c: &mut Checker, at: &Path, v: &Json) {
+    let Some(m) = c.object(at, v, &["text", "priority"]) else {
         return;
     };
-    if let Some(v) = c.required(path, m, "text") {
-        c.string(&field_path(path, "text"), v, 1, 1000);
+    if let Some((at, v)) = c.required(at, m, "text") {
+        c.string(&at, v, 1, 1000);
     }
-    if let Some(v) = present(m, "priority") {
-        c.integer(&field_path(path, "priority"), v, 1, 5);
+    if let Some((at, v)) = present(at, m, "priority") {
+        c.integer(&at, v, 1, 5);
     }
 }
 
-fn planned_support(c: &mut Checker, path: &str, v: &Value) {
+fn planned_support(c: &mut Checker, at: &Path, v: &Json) {
     const FIELDS: &[&str] = &[
         "description",
         "service_type",
@@ -381,59 +395,57 @@ fn planned_support(c: &mut Checker, path: &str, v: &Value) {
         "annual_cost_gbp",
         "arranged",
     ];
-    let Some(m) = c.object(path, v, FIELDS) else {
+    let Some(m) = c.object(at, v, FIELDS) else {
         return;
     };
-    if let Some(v) = c.required(path, m, "description") {
-        c.string(&field_path(path, "description"), v, 1, 500);
+    if let Some((at, v)) = c.required(at, m, "description") {
+        c.string(&at, v, 1, 500);
     }
-    if let Some(v) = c.required(path, m, "service_type") {
-        c.code::<ServiceType>(&field_path(path, "service_type"), v);
+    if let Some((at, v)) = c.required(at, m, "service_type") {
+        c.code::<ServiceType>(&at, v);
     }
-    if let Some(v) = c.required(path, m, "provider_kind") {
-        c.code::<ProviderKind>(&field_path(path, "provider_kind"), v);
+    if let Some((at, v)) = c.required(at, m, "provider_kind") {
+        c.code::<ProviderKind>(&at, v);
     }
-    if let Some(v) = present(m, "hours_per_week") {
-        let p = field_path(path, "hours_per_week");
-        c.number(&p, v, 0.0, f64::MAX, Reason::NumberOutOfRange);
+    if let Some((at, v)) = present(at, m, "hours_per_week") {
+        c.number(&at, v, 0.0, f64::MAX, Reason::NumberOutOfRange);
     }
-    if let Some(v) = c.required(path, m, "annual_cost_gbp") {
-        let p = field_path(path, "annual_cost_gbp");
-        c.number(&p, v, 0.0, MAX_AMOUNT_GBP, Reason::NumberOutOfRange);
+    if let Some((at, v)) = c.required(at, m, "annual_cost_gbp") {
+        c.number(&at, v, 0.0, MAX_AMOUNT_GBP, Reason::NumberOutOfRange);
     }
-    if let Some(v) = c.required(path, m, "arranged") {
-        c.boolean(&field_path(path, "arranged"), v);
+    if let Some((at, v)) = c.required(at, m, "arranged") {
+        c.boolean(&at, v);
     }
 }
 
-fn local_authority(c: &mut Checker, path: &str, v: &Value) {
-    let Value::String(code) = v else {
-        c.string(path, v, 0, 0);
+fn local_authority(c: &mut Checker, at: &Path, v: &Json) {
+    let Json::String(code) = v else {
+        c.string(at, v, 0, 0);
         return;
     };
     if !councils::is_known(code) {
         c.push(
-            path,
+            at,
             Reason::UnknownLocalAuthority,
             "is not the GSS code of a council with social-care responsibility",
         );
     }
 }
 
-fn locality(c: &mut Checker, path: &str, v: &Value) {
-    let Value::String(s) = v else {
-        c.string(path, v, 0, 0);
+fn locality(c: &mut Checker, at: &Path, v: &Json) {
+    let Json::String(s) = v else {
+        c.string(at, v, 0, 0);
         return;
     };
     if crate::postcode::is_full_postcode(s) {
         c.push(
-            path,
+            at,
             Reason::FullPostcodeInLocality,
             "holds a full postcode; only the district (outward code, e.g. OL1) may be sent",
         );
     } else if !crate::postcode::is_district(s) {
         c.push(
-            path,
+            at,
             Reason::InvalidLocality,
             "is not a postcode district (outward code, e.g. OL1 or LS25)",
         );
@@ -460,110 +472,117 @@ const SERVICE_FIELDS: &[&str] = &[
     "accepting_new",
 ];
 
-fn provider_service(c: &mut Checker, v: &Value) {
-    let Some(m) = c.object("$", v, SERVICE_FIELDS) else {
+fn provider_service(c: &mut Checker, v: &Json) {
+    let Some(m) = c.object(&ROOT, v, SERVICE_FIELDS) else {
         return;
     };
     common_header(c, m);
-    if let Some(v) = c.required("$", m, "event_type") {
-        c.code::<ServiceEventType>("$.event_type", v);
+    if let Some((at, v)) = c.required(&ROOT, m, "event_type") {
+        c.code::<ServiceEventType>(&at, v);
     }
-    if let Some(v) = c.required("$", m, "service_id") {
-        c.identifier("$.service_id", v, 1, 64);
+    if let Some((at, v)) = c.required(&ROOT, m, "service_id") {
+        c.identifier(&at, v, 1, 64);
     }
-    if let Some(v) = c.required("$", m, "organization_id") {
-        c.identifier("$.organization_id", v, 1, 64);
+    if let Some((at, v)) = c.required(&ROOT, m, "organization_id") {
+        c.identifier(&at, v, 1, 64);
     }
-    if let Some(v) = c.required("$", m, "organization_name") {
-        c.string("$.organization_name", v, 1, 200);
+    if let Some((at, v)) = c.required(&ROOT, m, "organization_name") {
+        c.string(&at, v, 1, 200);
     }
-    if let Some(v) = c.required("$", m, "provider_kind") {
-        c.code::<ProviderKind>("$.provider_kind", v);
+    if let Some((at, v)) = c.required(&ROOT, m, "provider_kind") {
+        c.code::<ProviderKind>(&at, v);
     }
-    if let Some(v) = c.required("$", m, "service_name") {
-        c.string("$.service_name", v, 1, 200);
+    if let Some((at, v)) = c.required(&ROOT, m, "service_name") {
+        c.string(&at, v, 1, 200);
     }
-    if let Some(v) = c.required("$", m, "description") {
-        c.string("$.description", v, 0, 2000);
+    if let Some((at, v)) = c.required(&ROOT, m, "description") {
+        c.string(&at, v, 0, 2000);
     }
-    if let Some(items) = present(m, "categories").and_then(|v| c.array("$.categories", v, 0, 19)) {
-        for (i, item) in items.iter().enumerate() {
-            category(c, &item_path("$.categories", i), item);
+    if let Some((at, v)) = present(&ROOT, m, "categories") {
+        for (i, item) in c
+            .array(&at, v, 0, 19)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            category(c, &at.item(i), item);
         }
     }
-    if let Some(items) = c
-        .required("$", m, "service_types")
-        .and_then(|v| c.array("$.service_types", v, 1, 17))
-    {
-        for (i, item) in items.iter().enumerate() {
-            c.code::<ServiceType>(&item_path("$.service_types", i), item);
+    if let Some((at, v)) = c.required(&ROOT, m, "service_types") {
+        for (i, item) in c
+            .array(&at, v, 1, 17)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            c.code::<ServiceType>(&at.item(i), item);
         }
     }
-    if let Some(items) = c
-        .required("$", m, "local_authorities")
-        .and_then(|v| c.array("$.local_authorities", v, 1, 200))
-    {
-        for (i, item) in items.iter().enumerate() {
-            local_authority(c, &item_path("$.local_authorities", i), item);
+    if let Some((at, v)) = c.required(&ROOT, m, "local_authorities") {
+        for (i, item) in c
+            .array(&at, v, 1, 200)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            local_authority(c, &at.item(i), item);
         }
     }
-    if let Some(items) = present(m, "localities").and_then(|v| c.array("$.localities", v, 0, 500)) {
-        for (i, item) in items.iter().enumerate() {
-            locality(c, &item_path("$.localities", i), item);
+    if let Some((at, v)) = present(&ROOT, m, "localities") {
+        for (i, item) in c
+            .array(&at, v, 0, 500)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            locality(c, &at.item(i), item);
         }
     }
-    if let Some(v) = present(m, "capacity") {
-        capacity(c, v);
+    if let Some((at, v)) = present(&ROOT, m, "capacity") {
+        capacity(c, &at, v);
     }
-    if let Some(v) = present(m, "cost") {
-        cost(c, v);
+    if let Some((at, v)) = present(&ROOT, m, "cost") {
+        cost(c, &at, v);
     }
-    if let Some(v) = c.required("$", m, "accepting_new") {
-        c.boolean("$.accepting_new", v);
+    if let Some((at, v)) = c.required(&ROOT, m, "accepting_new") {
+        c.boolean(&at, v);
     }
 }
 
-fn category(c: &mut Checker, path: &str, v: &Value) {
-    let Value::String(s) = v else {
-        c.string(path, v, 0, 0);
+fn category(c: &mut Checker, at: &Path, v: &Json) {
+    let Json::String(s) = v else {
+        c.string(at, v, 0, 0);
         return;
     };
     if s.parse::<Category>().is_err() {
         c.push(
-            path,
+            at,
             Reason::UnknownCategory,
             "is not a category of the taxonomy",
         );
     }
 }
 
-fn capacity(c: &mut Checker, v: &Value) {
-    let Some(m) = c.object("$.capacity", v, &["unit", "available_per_week"]) else {
+fn capacity(c: &mut Checker, at: &Path, v: &Json) {
+    let Some(m) = c.object(at, v, &["unit", "available_per_week"]) else {
         return;
     };
-    if let Some(v) = present(m, "unit") {
-        c.code::<CapacityUnit>("$.capacity.unit", v);
+    if let Some((at, v)) = present(at, m, "unit") {
+        c.code::<CapacityUnit>(&at, v);
     }
-    if let Some(v) = present(m, "available_per_week") {
-        let p = "$.capacity.available_per_week";
-        c.number(p, v, 0.0, f64::MAX, Reason::NumberOutOfRange);
+    if let Some((at, v)) = present(at, m, "available_per_week") {
+        c.number(&at, v, 0.0, f64::MAX, Reason::NumberOutOfRange);
     }
 }
 
-fn cost(c: &mut Checker, v: &Value) {
-    let Some(m) = c.object("$.cost", v, &["amount_gbp", "per"]) else {
+fn cost(c: &mut Checker, at: &Path, v: &Json) {
+    let Some(m) = c.object(at, v, &["amount_gbp", "per"]) else {
         return;
     };
-    if let Some(v) = present(m, "amount_gbp") {
-        c.number(
-            "$.cost.amount_gbp",
-            v,
-            0.0,
-            MAX_AMOUNT_GBP,
-            Reason::NumberOutOfRange,
-        );
+    if let Some((at, v)) = present(at, m, "amount_gbp") {
+        c.number(&at, v, 0.0, MAX_AMOUNT_GBP, Reason::NumberOutOfRange);
     }
-    if let Some(v) = present(m, "per") {
-        c.code::<CostPer>("$.cost.per", v);
+    if let Some((at, v)) = present(at, m, "per") {
+        c.code::<CostPer>(&at, v);
     }
 }

@@ -70,6 +70,41 @@ fn valid_events_decode() {
 }
 
 #[test]
+fn valid_events_decode_as_serde_reads_them() {
+    use stf_schemas::event::{ProviderServiceEvent, SupportPlanEvent};
+    let mut p = plan();
+    p["desired_outcomes"][0]["text"] = json!("Caf\u{e9} \"Lune\"\tand a \\ back\nslash");
+    let bytes = serde_json::to_vec(&p).unwrap();
+    let direct: SupportPlanEvent = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(decode(&bytes).unwrap(), Event::SupportPlan(direct));
+    let bytes = serde_json::to_vec(&service()).unwrap();
+    let direct: ProviderServiceEvent = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(decode(&bytes).unwrap(), Event::ProviderService(direct));
+}
+
+#[test]
+fn a_field_given_twice_keeps_its_last_value() {
+    let text = serde_json::to_string(&plan()).unwrap();
+    let twice = text.replace(
+        r#""plan_version":1"#,
+        r#""plan_version":1,"plan_version":7"#,
+    );
+    assert_ne!(text, twice);
+    let Event::SupportPlan(e) = decode(twice.as_bytes()).unwrap() else {
+        panic!("a support plan")
+    };
+    assert_eq!(e.plan_version, 7);
+    let broken = text.replace(
+        r#""plan_version":1"#,
+        r#""plan_version":1,"plan_version":0"#,
+    );
+    assert_eq!(
+        decode(broken.as_bytes()).unwrap_err().reason,
+        Reason::NumberOutOfRange
+    );
+}
+
+#[test]
 fn structured_fields_break_with_their_reason() {
     use Reason::*;
     check(
@@ -221,8 +256,15 @@ fn message_level_breaks() {
         Reason::UnknownSchema
     );
     assert_eq!(reason(br#"{"event_id": "x"}"#), Reason::UnknownSchema);
-    let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
-    assert_eq!(reason(deep.as_bytes()), Reason::TooDeep);
+    let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    assert_eq!(reason(nested(32).as_bytes()), Reason::NotAnObject);
+    assert_eq!(reason(nested(33).as_bytes()), Reason::TooDeep);
+    // Deeper than serde_json's own recursion limit: the parse fails, and says why.
+    assert_eq!(reason(nested(200).as_bytes()), Reason::TooDeep);
+    let mut bad_text = serde_json::to_vec(&plan()).unwrap();
+    let at = bad_text.windows(6).position(|w| w == b"garden").unwrap();
+    bad_text[at] = 0xff;
+    assert_eq!(reason(&bad_text), Reason::InvalidUtf8);
     let mut big = plan();
     big["desired_outcomes"][0]["text"] = json!("a".repeat(MAX_MESSAGE_BYTES));
     assert_eq!(reason(&serde_json::to_vec(&big).unwrap()), Reason::Oversize);
