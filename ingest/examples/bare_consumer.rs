@@ -22,7 +22,9 @@ async fn main() -> anyhow::Result<()> {
         let (key, value) = setting
             .split_once('=')
             .ok_or_else(|| anyhow::anyhow!("`{setting}` is not KEY=VALUE"))?;
-        config.client_settings.push((key.to_owned(), value.to_owned()));
+        config
+            .client_settings
+            .push((key.to_owned(), value.to_owned()));
     }
     let consumer: StreamConsumer = config.consumer().create()?;
     let topics: Vec<&str> = config.topics.iter().map(String::as_str).collect();

@@ -1,6 +1,7 @@
 //! The councils with adult social-care responsibility in England (ONS GSS codes), embedded
 //! from `schemas/data/local_authorities.csv`.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const CSV: &str = include_str!("../data/local_authorities.csv");
@@ -25,7 +26,10 @@ pub fn all() -> &'static [Council] {
 
 /// The council with this GSS code.
 pub fn by_code(code: &str) -> Option<&'static Council> {
-    all().iter().find(|c| c.gss_code == code)
+    // Looked up for every event ingested: by a map, not a walk of the list.
+    static BY_CODE: OnceLock<HashMap<&'static str, &'static Council>> = OnceLock::new();
+    let map = BY_CODE.get_or_init(|| all().iter().map(|c| (c.gss_code.as_str(), c)).collect());
+    map.get(code).copied()
 }
 
 /// Whether this GSS code is a council of the list.

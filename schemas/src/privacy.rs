@@ -4,7 +4,7 @@
 //! numbers and dates that look like dates of birth are replaced by a marker such as
 //! `[postcode]`, and counted by kind. Which fields are free text is decided here too.
 
-use regex::{Captures, Regex};
+use regex::{Captures, Regex, RegexSet};
 use std::sync::OnceLock;
 
 use crate::event::{Event, ProviderServiceEvent, SupportPlanEvent};
@@ -87,23 +87,30 @@ struct Patterns {
     phone: Regex,
     postcode: Regex,
     dob: Regex,
+    /// All five at once: one pass tells whether a text needs the five replacement passes.
+    any: RegexSet,
 }
 
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| {
-        let re = |s: &str| Regex::new(s).expect("redaction patterns are valid regexes");
         let month = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+        let email = r"(?i)\b[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b";
+        let nhs = r"\b(\d{3})[ \-]?(\d{3})[ \-]?(\d{4})\b";
+        let phone = r"(?:\+44\s?\(?0?\)?\s?|\(?\b0)\d{2,4}\)?[\s\-]?\d{3,4}[\s\-]?\d{3,4}\b";
+        let postcode = r"(?i)\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][a-z]{2}\b";
+        let dob = format!(
+            r"(?i)\b(?:\d{{1,2}}[/\-.]\d{{1,2}}[/\-.](?:19|20)?\d{{2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\.?,?\s+(?:19|20)\d{{2}}|{month}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}})\b"
+        );
+        let re = |s: &str| Regex::new(s).expect("redaction patterns are valid regexes");
         Patterns {
-            email: re(r"(?i)\b[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b"),
-            nhs: re(r"\b(\d{3})[ \-]?(\d{3})[ \-]?(\d{4})\b"),
-            phone: re(
-                r"(?:\+44\s?\(?0?\)?\s?|\(?\b0)\d{2,4}\)?[\s\-]?\d{3,4}[\s\-]?\d{3,4}\b",
-            ),
-            postcode: re(r"(?i)\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][a-z]{2}\b"),
-            dob: re(&format!(
-                r"(?i)\b(?:\d{{1,2}}[/\-.]\d{{1,2}}[/\-.](?:19|20)?\d{{2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\.?,?\s+(?:19|20)\d{{2}}|{month}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}})\b"
-            )),
+            email: re(email),
+            nhs: re(nhs),
+            phone: re(phone),
+            postcode: re(postcode),
+            dob: re(&dob),
+            any: RegexSet::new([email, nhs, phone, postcode, dob.as_str()])
+                .expect("redaction patterns are valid regexes"),
         }
     })
 }
@@ -132,6 +139,11 @@ pub fn redact_text(text: &str) -> (std::borrow::Cow<'_, str>, Redactions) {
         return (std::borrow::Cow::Borrowed(text), counts);
     }
     let p = patterns();
+    // Text no pattern matches is left as it is: a replacement pass changes text only where
+    // its pattern matched, so the passes below would change nothing.
+    if !p.any.is_match(text) {
+        return (std::borrow::Cow::Borrowed(text), counts);
+    }
     let mut out = text.to_owned();
     out = replace_counted(&p.email, &out, PiiKind::Email, &mut counts);
     out = replace_nhs(&p.nhs, &out, &mut counts);

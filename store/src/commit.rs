@@ -9,7 +9,7 @@ use deltalake::protocol::SaveMode;
 use deltalake::DeltaTable;
 use stf_schemas::tables::Table;
 
-use crate::store::writer_properties;
+use crate::store::{writer_properties, APPEND_ZSTD_LEVEL};
 use crate::{Error, Result, Store};
 
 /// An application transaction: "this application has written everything up to `version`".
@@ -52,7 +52,7 @@ impl Store {
             .write(batches)
             .with_save_mode(SaveMode::Append)
             .with_partition_columns(which.partition_columns().iter().copied())
-            .with_writer_properties(writer_properties())
+            .with_writer_properties(writer_properties(APPEND_ZSTD_LEVEL))
             .with_commit_properties(props)
             .await
             .map_err(|e| classify(which, txns, e))?;

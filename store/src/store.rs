@@ -131,13 +131,18 @@ impl Store {
 /// writer holds at most one row group per open file in memory.
 pub(crate) const ROW_GROUP_ROWS: usize = 128 * 1024;
 
-/// Parquet writer settings for every table: zstd compression, row groups of
+/// zstd level of files written by appends: the ingest's hot path, whose small files
+/// compaction rewrites.
+pub(crate) const APPEND_ZSTD_LEVEL: i32 = 1;
+/// zstd level of files meant to last: compaction's and replaced tables'.
+pub(crate) const ZSTD_LEVEL: i32 = 3;
+
+/// Parquet writer settings for every table: zstd compression at `zstd_level`, row groups of
 /// [`ROW_GROUP_ROWS`].
-pub(crate) fn writer_properties() -> WriterProperties {
+pub(crate) fn writer_properties(zstd_level: i32) -> WriterProperties {
+    let level = ZstdLevel::try_new(zstd_level).expect("a valid zstd level");
     WriterProperties::builder()
-        .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(3).expect("3 is a valid zstd level"),
-        ))
+        .set_compression(Compression::ZSTD(level))
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .build()
 }
