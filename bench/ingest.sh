@@ -4,7 +4,9 @@
 #       message (the ceiling: what the broker and the client can deliver);
 #   (b) `stf ingest` until every message is in committed Delta commits (both (a) and (b) timed
 #       from the first message received);
-#   (c) the file source against `cat FILE > /dev/null`.
+#   (c) the file source against `cat FILE > /dev/null`;
+#   (d) judging alone (parse, validate, redact) on one core, against a bare parse of the same
+#       messages (ingest/examples/judge_bench.rs).
 # Prints events/s, the ratio b/a and peak RSS. Needs tansu (scripts/test.sh installs it).
 # usage: bench/ingest.sh [PLANS] [KEY=VALUE ...]   (default 270000 plans ≈ 1M events; extra
 #        librdkafka settings go to both consumers, as `stf ingest -X KEY=VALUE`)
@@ -16,7 +18,8 @@ shift || true
 SETTINGS=("$@")
 XFLAGS=()
 for s in "${SETTINGS[@]}"; do XFLAGS+=(-X "$s"); done
-cargo build --release --quiet -p stf --bin stf -p stf-ingest --example bare_consumer
+cargo build --release --quiet -p stf --bin stf -p stf-ingest --example bare_consumer \
+  --example judge_bench
 BIN="$CARGO_TARGET_DIR/release"
 TANSU="$(command -v tansu || echo "$HOME/.cargo/bin/tansu")"
 WORK="$(mktemp -d)"
@@ -68,6 +71,9 @@ T0=$(date +%s.%N); cat "$WORK"/files/*.ndjson >/dev/null; T1=$(date +%s.%N)
 STF_LOG=warn /usr/bin/time -v -o "$WORK/time2.txt" "$BIN/stf" ingest --input "$WORK/files" --store "$WORK/fstore"
 T2=$(date +%s.%N)
 FRSS=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print int($2/1024)}' "$WORK/time2.txt")
+
+echo "(d) judging alone, one core, 100k plan messages"
+"$BIN/examples/judge_bench" "$WORK/files/support-plans.ndjson" 100000
 python3 - "$TOTAL" "$A" "$B" "$RSS" "$T0" "$T1" "$T2" "$FRSS" <<'PY'
 import sys
 total, a, b, rss, t0, t1, t2, frss = sys.argv[1:]

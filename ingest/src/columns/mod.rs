@@ -11,7 +11,6 @@ mod rejected;
 mod service;
 mod source;
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Decimal128Builder, StringBuilder, TimestampMicrosecondBuilder};
@@ -51,25 +50,30 @@ fn month_start(t: DateTime<Utc>) -> i32 {
     days(first.and_time(NaiveTime::MIN).and_utc())
 }
 
-/// A money column (`MONEY`, pence) being built. An amount becomes pence as arrow-json makes
-/// it (the path before this module): Rust's shortest decimal form of the `f64`, digits past
-/// the pennies dropped (0.285 becomes 0.28).
+/// A money column (`MONEY`, pence) being built.
 #[derive(Default)]
 struct Money {
     values: Decimal128Builder,
-    text: String,
+}
+
+/// `gbp` in pence, or an error when the money columns cannot hold it (validation bounds every
+/// amount to `MAX_AMOUNT_GBP`, well within them). An amount becomes pence as arrow-json made
+/// it (the path before this module): Rust's shortest decimal form of the `f64`, digits past
+/// the pennies dropped (0.285 becomes 0.28).
+fn pence(gbp: f64) -> Result<i128, ArrowError> {
+    // Nearly every amount has at most two decimals. Below 1e12 an f64's spacing is far finer
+    // than a penny, so such an amount is the f64 nearest to a whole number of pence, and that
+    // number is `round(gbp × 100)`: the check below holds exactly when the shortest decimal
+    // form has at most two decimals, and then this is what parsing it gives.
+    let whole = (gbp * 100.0).round();
+    if (0.0..1e12).contains(&gbp) && whole / 100.0 == gbp {
+        return Ok(whole as i128);
+    }
+    let (precision, scale) = money_precision();
+    parse_decimal::<Decimal128Type>(&gbp.to_string(), precision, scale)
 }
 
 impl Money {
-    /// `gbp` in pence, or an error when the column cannot hold it. Validation bounds every
-    /// amount to `MAX_AMOUNT_GBP`, well within the column.
-    fn pence(&mut self, gbp: f64) -> Result<i128, ArrowError> {
-        self.text.clear();
-        write!(self.text, "{gbp}").expect("writing to a String cannot fail");
-        let (precision, scale) = money_precision();
-        parse_decimal::<Decimal128Type>(&self.text, precision, scale)
-    }
-
     fn append_pence(&mut self, pence: Option<i128>) {
         self.values.append_option(pence);
     }
@@ -86,9 +90,8 @@ impl Money {
 
 /// Whether every amount of `event` fits the money columns; the rejection if not.
 pub fn fits(event: &Event) -> Result<(), Rejection> {
-    let mut money = Money::default();
-    let mut check = |gbp: f64| {
-        money.pence(gbp).map(drop).map_err(|e| {
+    let check = |gbp: f64| {
+        pence(gbp).map(drop).map_err(|e| {
             Rejection::unstorable(
                 event.event_id(),
                 format!("an amount does not fit the money columns: {e}"),
@@ -173,7 +176,7 @@ mod tests {
     fn money_is_exact_pence_and_drops_digits_past_them() {
         let mut m = Money::default();
         for v in [0.0, 0.1, 0.29, 1234.5, 0.285, 999_999_999.99, 1e9] {
-            let p = m.pence(v).expect("fits");
+            let p = pence(v).expect("fits");
             m.append_pence(Some(p));
         }
         m.append_pence(None);
@@ -196,6 +199,33 @@ mod tests {
                 None
             ]
         );
-        assert!(m.pence(1e13).is_err(), "beyond the column is an error");
+        assert!(pence(1e13).is_err(), "beyond the column is an error");
+    }
+
+    #[test]
+    fn pence_are_what_the_shortest_decimal_form_gives() {
+        let (precision, scale) = money_precision();
+        let by_text =
+            |gbp: f64| parse_decimal::<Decimal128Type>(&gbp.to_string(), precision, scale).ok();
+        // Whole pence, amounts with more decimals, and arbitrary doubles, up to the column's end.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for i in 0..300_000u64 {
+            let gbp = match i % 4 {
+                0 => (next() % 100_000_000_000_000) as f64 / 100.0,
+                1 => (next() % 10_000_000) as f64 / 100.0,
+                2 => (next() % 1_000_000_000) as f64 / 1000.0,
+                _ => f64::from_bits(next() % 0x4270_0000_0000_0000), // 0 up to ~1.1e12
+            };
+            assert_eq!(pence(gbp).ok(), by_text(gbp), "{gbp}");
+        }
+        for gbp in [-0.0, -1.25, 0.285, 1e12 - 0.01, 1e12, 5e-324] {
+            assert_eq!(pence(gbp).ok(), by_text(gbp), "{gbp}");
+        }
     }
 }

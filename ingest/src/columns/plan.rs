@@ -15,7 +15,7 @@ use stf_schemas::event::SupportPlanEvent;
 use stf_schemas::tables::Table;
 
 use super::common::{EventHead, EventTail};
-use super::{append_opt_str, arrow_error, assemble, list_item, Money};
+use super::{append_opt_str, arrow_error, assemble, list_item, pence, Money};
 use crate::position::Origin;
 use crate::Error;
 
@@ -102,11 +102,11 @@ impl PlanColumns {
         now: DateTime<Utc>,
     ) -> Result<(), ArrowError> {
         // Money first: the only step that can fail, so a failure leaves every column alone.
-        let budget = self.annual_budget_gbp.pence(e.budget.annual_gbp)?;
+        let budget = pence(e.budget.annual_gbp)?;
         let costs = e
             .planned_support
             .iter()
-            .map(|s| self.support.annual_cost_gbp.pence(s.annual_cost_gbp))
+            .map(|s| pence(s.annual_cost_gbp))
             .collect::<Result<Vec<_>, _>>()?;
 
         self.head

@@ -10,7 +10,7 @@ use stf_schemas::event::ProviderServiceEvent;
 use stf_schemas::tables::Table;
 
 use super::common::{EventHead, EventTail};
-use super::{append_opt_str, arrow_error, assemble, Money};
+use super::{append_opt_str, arrow_error, assemble, pence, Money};
 use crate::position::Origin;
 use crate::Error;
 
@@ -73,7 +73,7 @@ impl ServiceColumns {
         now: DateTime<Utc>,
     ) -> Result<(), ArrowError> {
         let cost = e.cost.as_ref().and_then(|c| c.amount_gbp);
-        let cost = cost.map(|c| self.cost_amount_gbp.pence(c)).transpose()?;
+        let cost = cost.map(pence).transpose()?;
 
         self.head
             .append(&e.event_id, e.event_type.as_str(), e.occurred_at);
