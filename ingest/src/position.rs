@@ -59,16 +59,20 @@ impl StreamId {
 /// actions and advanced by this process's own commits.
 #[derive(Debug, Default, Clone)]
 pub struct Watermarks {
-    marks: HashMap<(Table, StreamId), i64>,
+    /// By stream first, so that a lookup (one or two for every message) borrows the id.
+    marks: HashMap<StreamId, HashMap<Table, i64>>,
 }
 
 impl Watermarks {
     pub fn get(&self, table: Table, stream: &StreamId) -> Option<i64> {
-        self.marks.get(&(table, stream.clone())).copied()
+        self.marks.get(stream)?.get(&table).copied()
     }
 
     pub fn set(&mut self, table: Table, stream: StreamId, position: i64) {
-        self.marks.insert((table, stream), position);
+        self.marks
+            .entry(stream)
+            .or_default()
+            .insert(table, position);
     }
 
     /// Whether `table` already holds the message at `position` of `stream`.
