@@ -101,14 +101,15 @@ impl Checker {
             self.wrong_type(at, "an object", v);
             return None;
         };
-        for key in object.keys() {
-            if !allowed.contains(&key) {
-                self.push(
-                    &at.field(&safe_key(key)),
-                    Reason::UnknownField,
-                    "is not a field of the contract",
-                );
-            }
+        // In name order, as they were listed when objects were `serde_json` maps.
+        let mut unknown: Vec<&str> = object.keys().filter(|k| !allowed.contains(k)).collect();
+        unknown.sort_unstable();
+        for key in unknown {
+            self.push(
+                &at.field(&safe_key(key)),
+                Reason::UnknownField,
+                "is not a field of the contract",
+            );
         }
         Some(object)
     }

@@ -7,6 +7,7 @@
 //! event types ([`from_json`]).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
@@ -111,6 +112,12 @@ impl<'de> Deserialize<'de> for Json<'de> {
     }
 }
 
+/// Objects with more fields than this find repeated names through an index.
+const INDEX_FROM_FIELDS: usize = 16;
+
+/// Builds the tree. Numbers come as serde_json's `u64`/`i64`/`f64` callbacks: serde_json's
+/// `arbitrary_precision` feature (off in this workspace) would send them as maps instead, and
+/// the tests on numbers would fail.
 struct JsonVisitor;
 
 impl<'de> Visitor<'de> for JsonVisitor {
@@ -170,11 +177,26 @@ impl<'de> Visitor<'de> for JsonVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut fields: Vec<(Cow<'de, str>, Json<'de>)> = Vec::with_capacity(8);
+        // Events have at most 17 fields, found by a scan; a message with thousands (hostile,
+        // or broken) gets an index, so that finding a repeated name stays linear overall.
+        let mut index: Option<HashMap<Cow<'de, str>, usize>> = None;
         while let Some(Key(name)) = map.next_key()? {
             let value = map.next_value()?;
-            match fields.iter_mut().find(|(k, _)| *k == name) {
-                Some(field) => field.1 = value,
-                None => fields.push((name, value)),
+            let seen = match &index {
+                Some(index) => index.get(&name).copied(),
+                None => fields.iter().position(|(k, _)| *k == name),
+            };
+            if let Some(at) = seen {
+                fields[at].1 = value;
+                continue;
+            }
+            if let Some(index) = &mut index {
+                index.insert(name.clone(), fields.len());
+            }
+            fields.push((name, value));
+            if index.is_none() && fields.len() > INDEX_FROM_FIELDS {
+                let by_name = fields.iter().enumerate().map(|(i, (k, _))| (k.clone(), i));
+                index = Some(by_name.collect());
             }
         }
         Ok(Json::Object(Object { fields }))
@@ -302,6 +324,25 @@ mod tests {
             panic!("object")
         };
         assert_eq!(o.keys().collect::<Vec<_>>(), ["x", "y"]);
+    }
+
+    #[test]
+    fn many_fields_keep_the_last_value_of_each_name() {
+        let text = format!(
+            "{{{}, \"k7\": \"last\"}}",
+            (0..5000)
+                .map(|i| format!("\"k{i}\": {i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let json = Json::parse(text.as_bytes()).expect("JSON");
+        let Json::Object(o) = &json else {
+            panic!("object")
+        };
+        assert_eq!(o.keys().count(), 5000);
+        assert_eq!(json.get("k7").and_then(Json::as_str), Some("last"));
+        assert_eq!(json.get("k4999").and_then(Json::as_i64), Some(4999));
+        assert_eq!(o.keys().nth(7), Some("k7"));
     }
 
     #[test]

@@ -83,6 +83,25 @@ fn valid_events_decode_as_serde_reads_them() {
 }
 
 #[test]
+fn unknown_fields_are_listed_in_name_order() {
+    use Reason::UnknownField;
+    check(
+        plan(),
+        |e| {
+            e["zeta"] = json!(1);
+            e["alpha"] = json!(2);
+        },
+        &[(UnknownField, "$.alpha"), (UnknownField, "$.zeta")],
+    );
+    // serde_json's `json!` sorts keys: spell the message out so `zeta` comes first.
+    let text = serde_json::to_string(&plan()).unwrap();
+    let text = text.replacen('{', r#"{"zeta": 1, "alpha": 2, "#, 1);
+    let r = decode(text.as_bytes()).unwrap_err();
+    let paths: Vec<&str> = r.problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["$.alpha", "$.zeta"]);
+}
+
+#[test]
 fn a_field_given_twice_keeps_its_last_value() {
     let text = serde_json::to_string(&plan()).unwrap();
     let twice = text.replace(

@@ -131,8 +131,8 @@ impl Store {
 /// writer holds at most one row group per open file in memory.
 pub(crate) const ROW_GROUP_ROWS: usize = 128 * 1024;
 
-/// zstd level of files written by appends: the ingest's hot path, whose small files
-/// compaction rewrites.
+/// zstd level of files written by appends: the ingest's hot path. Compaction rewrites a
+/// partition's small files at [`ZSTD_LEVEL`]; a partition's lone file stays as written.
 pub(crate) const APPEND_ZSTD_LEVEL: i32 = 1;
 /// zstd level of files meant to last: compaction's and replaced tables'.
 pub(crate) const ZSTD_LEVEL: i32 = 3;
