@@ -2,7 +2,8 @@
 //! parse that keeps nothing (the floor), a parse into `serde_json::Value`, and `judge`
 //! (parse, validate, redact), over the first lines of an NDJSON file.
 //!
-//! `cargo run --release -p stf-ingest --example judge_bench -- FILE [LINES]`
+//! `cargo run --release -p stf-ingest --example judge_bench -- FILE [LINES] [decode]`
+//! (with `decode`: only decodes, five times over, and prints nothing: for a profiler)
 
 use std::io::BufRead;
 use std::time::{Duration, Instant};
@@ -11,7 +12,9 @@ use anyhow::Context;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().context("usage: judge_bench FILE [LINES]")?;
+    let path = args
+        .next()
+        .context("usage: judge_bench FILE [LINES] [decode]")?;
     let limit: usize = args.next().map_or(Ok(100_000), |s| s.parse())?;
     let file = std::fs::File::open(&path).with_context(|| format!("opening {path}"))?;
     let lines: Vec<Vec<u8>> = std::io::BufReader::new(file)

@@ -56,10 +56,18 @@ impl fmt::Display for Path<'_> {
     }
 }
 
+/// The most problems listed for one message; the rest are counted in one last entry. A
+/// message of 1 MiB can break a rule a hundred thousand times (an array of numbers where
+/// objects belong), and its detail goes into a dead letter's header and a table cell.
+pub const MAX_LISTED_PROBLEMS: usize = 20;
+
 /// Collects problems while walking one message.
 #[derive(Debug, Default)]
 pub(crate) struct Checker {
-    pub problems: Vec<Problem>,
+    problems: Vec<Problem>,
+    /// Problems past [`MAX_LISTED_PROBLEMS`]: how many, and the first one's reason.
+    unlisted: usize,
+    first_unlisted: Option<Reason>,
 }
 
 fn type_name(v: &Json) -> &'static str {
@@ -74,7 +82,24 @@ fn type_name(v: &Json) -> &'static str {
 }
 
 impl Checker {
+    /// The problems found: at most [`MAX_LISTED_PROBLEMS`], then one entry counting the rest.
+    pub fn finish(mut self) -> Vec<Problem> {
+        if let Some(reason) = self.first_unlisted {
+            self.problems.push(Problem {
+                path: "$".to_owned(),
+                reason,
+                detail: format!("{} more problems, not listed", self.unlisted),
+            });
+        }
+        self.problems
+    }
+
     pub fn push(&mut self, at: &Path, reason: Reason, detail: impl Into<String>) {
+        if self.problems.len() == MAX_LISTED_PROBLEMS {
+            self.unlisted += 1;
+            self.first_unlisted.get_or_insert(reason);
+            return;
+        }
         self.problems.push(Problem {
             path: at.to_string(),
             reason,

@@ -4,7 +4,7 @@
 //! listing every problem with its JSON path and stable [`Reason`]. It never panics on input.
 //! Redaction of free text is left to [`crate::privacy`].
 
-pub use crate::check::{is_uuid, Problem};
+pub use crate::check::{is_uuid, Problem, MAX_LISTED_PROBLEMS};
 use crate::check::{Checker, Path, ROOT};
 use crate::codes::{
     AgeBand, CapacityUnit, Category, ClosureReason, Cohort, CostPer, DeliveryMechanism,
@@ -36,7 +36,8 @@ pub struct Rejection {
     pub detail: String,
     /// The message's `event_id`, where it could be read.
     pub event_id: Option<String>,
-    /// Every problem found, in document order.
+    /// The problems found, in order: at most [`MAX_LISTED_PROBLEMS`], then one entry (at `$`,
+    /// with the first unlisted problem's reason) counting the rest.
     pub problems: Vec<Problem>,
 }
 
@@ -164,7 +165,7 @@ fn validate(kind: EventKind, json: &Json) -> Vec<Problem> {
         EventKind::SupportPlan => support_plan(&mut c, json),
         EventKind::ProviderService => provider_service(&mut c, json),
     }
-    c.problems
+    c.finish()
 }
 
 /// Which kind of event a message claims to be, by its `schema` field.

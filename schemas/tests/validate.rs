@@ -290,6 +290,24 @@ fn message_level_breaks() {
 }
 
 #[test]
+fn a_message_breaking_a_rule_many_times_lists_a_bounded_number_of_problems() {
+    use stf_schemas::validate::MAX_LISTED_PROBLEMS;
+    let mut p = plan();
+    p["desired_outcomes"] = json!(vec![1; 100_000]);
+    let bytes = serde_json::to_vec(&p).unwrap();
+    assert!(bytes.len() < MAX_MESSAGE_BYTES);
+    let r = decode(&bytes).unwrap_err();
+    assert_eq!(r.reason, Reason::ItemCount);
+    assert_eq!(r.problems.len(), MAX_LISTED_PROBLEMS + 1);
+    let last = r.problems.last().unwrap();
+    assert_eq!((last.reason, last.path.as_str()), (Reason::WrongType, "$"));
+    let unlisted = 100_000 + 1 - MAX_LISTED_PROBLEMS;
+    assert_eq!(last.detail, format!("{unlisted} more problems, not listed"));
+    // Small enough for a dead letter's header (64 KiB of room) and a table cell.
+    assert!(r.detail.len() < 4096, "{} bytes", r.detail.len());
+}
+
+#[test]
 fn details_never_repeat_the_message() {
     let mut e = plan();
     e["locality"] = json!("SW1A 2AA");

@@ -236,7 +236,9 @@ impl State {
                 rejection: &rejection,
             };
             if let Err(e) = self.dead_letters.send(letter) {
+                // Not recorded without its letter: drop the batch and read it again.
                 tracing::warn!(error = %e, "Dead letter not queued; the batch will be re-read.");
+                self.reread = true;
             }
         }
     }
