@@ -3,28 +3,33 @@
 #   ours:   `stf sql` (release) over the store's Delta tables, pinned to the latest publication;
 #   DuckDB: the same SQL over the same Parquet files (each table's current files as Python's
 #           deltalake lists them, read with read_parquet), in one warm connection.
-# Each query runs RUNS times on each side after one warm-up run; the best time counts. "ours"
-# is the time `stf sql --timing --repeat` reports for each run in one process (planning,
-# running and collecting the result), DuckDB's the time to execute the query and fetch it as
-# Arrow. "process" is the whole `stf sql` process with all its runs (start, opening the Delta
-# logs of 12 tables, writing CSV), for reference. Prints per-query times, ratios ours/DuckDB,
-# their median and worst.
+# Each query runs in ROUNDS rounds that alternate the sides (ours, then DuckDB), so that both
+# see the same phases of a noisy machine; in each round each side runs RUNS times after one
+# warm-up run. The best time over all rounds counts. "ours" is the time
+# `stf sql --timing --repeat` reports for each run in one process (planning, running and
+# collecting the result), DuckDB's the time to execute the query and fetch it as Arrow.
+# "process" is the last round's whole `stf sql` process with all its runs (start, opening the
+# Delta logs of 12 tables, writing CSV), for reference. Prints per-query times, ratios
+# ours/DuckDB, their median and worst.
 #
-# usage: bench/query.sh [--plans N] [--runs R] [--store DIR]
+# usage: bench/query.sh [--plans N] [--runs R] [--rounds K] [--store DIR]
 #   --plans   plans to generate when the store does not exist yet (default 1000000)
-#   --runs    timed runs per query and side (default 5: the best of five is steadier on a
+#   --runs    timed runs per query, side and round (default 5: the best of five is steadier on a
 #             noisy 2-core machine than the best of three)
+#   --rounds  rounds per query, alternating the sides (default 3)
 #   --store   where the store is built or reused (default ~/.cache/stf-bench/query-N)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stf-target}"
 PLANS=1000000
 RUNS=5
+ROUNDS=3
 STORE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --plans) PLANS="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
     --store) STORE="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -55,12 +60,13 @@ else
   echo "reusing the store in $STORE"
 fi
 
-python3 - "$STF" "$STORE" bench/queries "$RUNS" <<'PY'
+python3 - "$STF" "$STORE" bench/queries "$RUNS" "$ROUNDS" <<'PY'
 import os, re, statistics, subprocess, sys, time
 import duckdb
 from deltalake import DeltaTable
 
-stf, store, queries, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+stf, store, queries = sys.argv[1], sys.argv[2], sys.argv[3]
+runs, rounds = int(sys.argv[4]), int(sys.argv[5])
 TABLES = ["plan_events", "service_events", "rejected_events", "plans", "outcomes",
           "planned_support", "services", "demand", "gap", "demand_monthly", "mainstream_share",
           "pooling"]
@@ -103,10 +109,12 @@ ratios = []
 for name in sorted(f for f in os.listdir(queries) if f.endswith(".sql")):
     path = os.path.join(queries, name)
     sql = open(path).read()
-    o_best, e2e, rows = ours(path)
-    duck(sql)  # warm-up: file cache, DuckDB's metadata
-    d = [duck(sql) for _ in range(runs)]
-    d_best, d_rows = min(x[0] for x in d), d[0][1]
+    o_best = d_best = float("inf")
+    for _ in range(rounds):
+        o, e2e, rows = ours(path)
+        duck(sql)  # warm-up: file cache, DuckDB's metadata
+        d = [duck(sql) for _ in range(runs)]
+        o_best, d_best, d_rows = min(o_best, o), min(d_best, min(x[0] for x in d)), d[0][1]
     if rows != d_rows:
         raise SystemExit(f"{name}: {rows} rows from stf, {d_rows} from DuckDB")
     ratio = o_best / d_best

@@ -56,7 +56,7 @@ pub struct SqlArgs {
     #[arg(long, env = "STF_SQL_MAX_RESULT_MIB", default_value_t = 1024)]
     pub max_result_mib: usize,
 
-    /// Threads (partitions) one query may use (default: the machine's cores).
+    /// Partitions (parallel streams of work) one query may use (default: twice the machine's cores).
     #[arg(long, env = "STF_SQL_PARTITIONS")]
     pub partitions: Option<usize>,
 
