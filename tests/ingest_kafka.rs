@@ -78,6 +78,16 @@ fn crash_drill_kill_9_five_times_loses_and_duplicates_nothing() {
         done >= total && total > 90_000
     });
     assert!(ingest.scrape().contains("stf_ingest_events_in_total"));
+    // Lag comes from the client's statistics: the end of each partition less the offset
+    // committed after the tables took the messages. All 8 partitions, all caught up.
+    wait_until(60, "every partition's lag to be reported as 0", || {
+        let metrics = ingest.scrape();
+        let lags: Vec<&str> = metrics
+            .lines()
+            .filter(|l| l.starts_with("stf_ingest_consumer_lag{"))
+            .collect();
+        lags.len() == 8 && lags.iter().all(|l| l.ends_with("} 0"))
+    });
     ingest.stop();
     let report = python(
         "check_kafka.py",

@@ -9,6 +9,9 @@ use stf_schemas::validate::MAX_MESSAGE_BYTES;
 /// [`MAX_MESSAGE_BYTES`] and room for the headers.
 const DEAD_LETTER_MAX_BYTES: usize = MAX_MESSAGE_BYTES + (64 << 10);
 
+/// How often the consumer reports its statistics, and so its lag: every 5 s.
+const STATISTICS_INTERVAL_MS: &str = "5000";
+
 use crate::batch::FlushPolicy;
 
 /// How to consume.
@@ -77,6 +80,9 @@ impl KafkaConfig {
             .set("queued.max.messages.kbytes", "98304")
             .set("session.timeout.ms", "10000")
             .set("heartbeat.interval.ms", "1000")
+            // The client's own statistics, for consumer lag per partition (see
+            // `TablePositions::stats`).
+            .set("statistics.interval.ms", STATISTICS_INTERVAL_MS)
             .set("client.id", &self.client_id);
         for (k, v) in &self.client_settings {
             c.set(k, v);

@@ -1,6 +1,6 @@
 //! The consume → judge → batch → commit loop.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
@@ -37,8 +37,6 @@ struct State {
     metrics: Arc<Metrics>,
     assigned: Vec<Partition>,
     batch: Batch,
-    /// Next offset to read of each partition, for lag.
-    next: HashMap<Partition, i64>,
     watch: GroupWatch,
     resume: ResumeCheck,
     /// Set when a message had to be dropped without a seek to read it again: the batch is
@@ -56,6 +54,7 @@ pub async fn run(
     let (tx, assignments) = std::sync::mpsc::channel();
     let context = TablePositions {
         store: store.clone(),
+        metrics: metrics.clone(),
         group: config.group.clone(),
         events: std::sync::Mutex::new(tx),
     };
@@ -75,7 +74,6 @@ pub async fn run(
         metrics,
         assigned: Vec::new(),
         batch: Batch::default(),
-        next: HashMap::new(),
         watch: GroupWatch::new(Instant::now()),
         resume: ResumeCheck::default(),
         reread: false,
@@ -225,7 +223,6 @@ impl State {
             msg,
             Utc::now(),
         );
-        self.next.insert((topic.to_owned(), partition), offset + 1);
         if let Handled::Rejected(rejection) = handled {
             let letter = DeadLetter {
                 topic,
@@ -263,7 +260,6 @@ impl State {
                 }
                 self.metrics.flushed(started.elapsed(), report.commits);
                 self.commit_offsets(consumer, &positions);
-                self.record_lag(consumer);
             }
             Err(e) => {
                 let race = matches!(&e, Error::Store(s) if s.is_concurrent_transaction());
@@ -354,21 +350,6 @@ impl State {
         if tpl.count() > 0 {
             if let Err(e) = consumer.commit(&tpl, CommitMode::Async) {
                 tracing::warn!(error = %e, "Offset commit to Kafka failed (lag metrics only).");
-            }
-        }
-    }
-
-    fn record_lag(&self, consumer: &StreamConsumer<TablePositions>) {
-        for (topic, p) in &self.assigned {
-            let Some(next) = self.next.get(&(topic.clone(), *p)) else {
-                continue;
-            };
-            if let Ok((_, high)) =
-                consumer
-                    .client()
-                    .fetch_watermarks(topic, *p, Duration::from_millis(200))
-            {
-                self.metrics.set_lag(topic, *p, (high - next).max(0));
             }
         }
     }
