@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use futures::FutureExt as _;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::message::BorrowedMessage;
 use rdkafka::producer::FutureProducer;
@@ -21,8 +22,9 @@ use super::group_watch::{GroupWatch, Observation, Problem, Verdict};
 use super::rebalance::{kind_of_topic, seek_all, Assignment, TablePositions};
 use super::resume::{Check, ResumeCheck};
 use crate::batch::Batch;
+use crate::decode::{judge_many, Verdict as Judged};
 use crate::metrics::Metrics;
-use crate::pipeline::{handle, Handled, Message};
+use crate::pipeline::{apply, Handled, Message};
 use crate::position::{tables_of, StreamId};
 use crate::sink::Sink;
 use crate::Error;
@@ -42,6 +44,20 @@ struct State {
     /// Set when a message had to be dropped without a seek to read it again: the batch is
     /// dropped and every partition re-read from the tables' positions.
     reread: bool,
+    /// Counts the times every partition was sought again (assignments, re-reads): messages
+    /// fetched before then are read again.
+    epoch: u64,
+}
+
+/// What [`State::take`] did with a message.
+#[derive(Debug, PartialEq, Eq)]
+enum Taken {
+    /// Judged into the batch (accepted, rejected, or a replay).
+    Batched,
+    /// Its partition is not ours (any more).
+    NotOurs,
+    /// Dropped, and its partition sought back to read it again.
+    Rewound,
 }
 
 /// Consumes until `shutdown` resolves, then commits what it holds and returns.
@@ -77,6 +93,7 @@ pub async fn run(
         watch: GroupWatch::new(Instant::now()),
         resume: ResumeCheck::default(),
         reread: false,
+        epoch: 0,
     };
     tokio::pin!(shutdown);
     loop {
@@ -89,25 +106,16 @@ pub async fn run(
             received = tokio::time::timeout(wait, consumer.recv()) => {
                 state.apply_assignments().await?;
                 match received {
-                    Ok(Ok(message)) => state.take(&consumer, &message),
+                    Ok(Ok(first)) => {
+                        let group = ready_group(&consumer, first);
+                        state.take_group(&consumer, &group).await?;
+                    }
                     Ok(Err(e)) => tracing::warn!(error = %e, "Kafka consumer error."),
                     Err(_) => {}
                 }
             }
         }
-        if state.reread {
-            state.reread = false;
-            state.batch = Batch::default();
-            state.dead_letters.discard();
-            if let Err(e) = state.reseek(&consumer).await {
-                tracing::error!(error = %e, "Cannot re-read positions; retrying.");
-                state.reread = true;
-                tokio::time::sleep(state.config.retry_backoff).await;
-            }
-        }
-        if !state.batch.is_empty() && state.batch.is_due(&state.config.flush) {
-            state.flush(&consumer).await;
-        }
+        state.settle(&consumer).await;
         if state.watch.due(Instant::now()) {
             state.watch_group(&consumer, &topics);
         }
@@ -120,7 +128,86 @@ pub async fn run(
     Ok(())
 }
 
+/// The most messages taken from the client at once, when it has them ready: judged together
+/// on every core, then applied in order.
+const GROUP_MESSAGES: usize = 1024;
+
+/// `first` and whatever else the client has ready now, up to [`GROUP_MESSAGES`], in the
+/// order the client hands them over.
+fn ready_group<'c>(
+    consumer: &'c StreamConsumer<TablePositions>,
+    first: BorrowedMessage<'c>,
+) -> Vec<BorrowedMessage<'c>> {
+    let mut group = vec![first];
+    while group.len() < GROUP_MESSAGES {
+        match consumer.recv().now_or_never() {
+            Some(Ok(message)) => group.push(message),
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "Kafka consumer error.");
+                break;
+            }
+            None => break,
+        }
+    }
+    group
+}
+
 impl State {
+    /// Judges `group` across the cores, then takes its messages in order, as if they had come
+    /// one by one. Judging is pure, so only the taking needs the order. What the taking of one
+    /// message changes for the rest is kept: after every partition is sought again (new
+    /// assignment, re-read) the rest of the group is dropped, and after one partition is
+    /// rewound, the rest of that partition; the seeks read them again.
+    async fn take_group(
+        &mut self,
+        consumer: &StreamConsumer<TablePositions>,
+        group: &[BorrowedMessage<'_>],
+    ) -> Result<(), Error> {
+        let payloads: Vec<Option<&[u8]>> = group
+            .iter()
+            .map(|m| Some(m.payload().unwrap_or(&[])))
+            .collect();
+        let verdicts = judge_many(&payloads);
+        let epoch = self.epoch;
+        let mut rewound: Vec<Partition> = Vec::new();
+        for (i, (message, verdict)) in group.iter().zip(verdicts).enumerate() {
+            if i > 0 {
+                self.apply_assignments().await?;
+            }
+            if self.epoch != epoch {
+                break;
+            }
+            let (topic, partition) = (message.topic(), message.partition());
+            if rewound.iter().any(|(t, p)| t == topic && *p == partition) {
+                continue;
+            }
+            let Some(verdict) = verdict else { continue };
+            if self.take(consumer, message, verdict) == Taken::Rewound {
+                rewound.push((topic.to_owned(), partition));
+            }
+            self.settle(consumer).await;
+        }
+        Ok(())
+    }
+
+    /// After a message: re-reads everything when a message had to be dropped, and commits
+    /// the batch when it is due.
+    async fn settle(&mut self, consumer: &StreamConsumer<TablePositions>) {
+        if self.reread {
+            self.reread = false;
+            self.batch = Batch::default();
+            self.dead_letters.discard();
+            if let Err(e) = self.reseek(consumer).await {
+                tracing::error!(error = %e, "Cannot re-read positions; retrying.");
+                self.reread = true;
+                tokio::time::sleep(self.config.retry_backoff).await;
+            }
+        }
+        if !self.batch.is_empty() && self.batch.is_due(&self.config.flush) {
+            self.flush(consumer).await;
+        }
+    }
+
     /// Applies assignment changes signalled by the rebalance callback: whatever was batched
     /// is dropped (it will be re-read from the tables' positions) and watermarks re-read.
     async fn apply_assignments(&mut self) -> Result<(), Error> {
@@ -142,6 +229,7 @@ impl State {
             }
         }
         if changed {
+            self.epoch += 1;
             self.watch.reset(Instant::now());
             self.batch = Batch::default();
             self.dead_letters.discard();
@@ -161,14 +249,21 @@ impl State {
             .collect()
     }
 
-    fn take(&mut self, consumer: &StreamConsumer<TablePositions>, m: &BorrowedMessage<'_>) {
+    /// Takes one judged message into the batch, unless its partition is no longer ours or
+    /// must be read again from further back.
+    fn take(
+        &mut self,
+        consumer: &StreamConsumer<TablePositions>,
+        m: &BorrowedMessage<'_>,
+        verdict: Judged,
+    ) -> Taken {
         let (topic, partition, offset) = (m.topic(), m.partition(), m.offset());
         if !self
             .assigned
             .iter()
             .any(|(t, p)| t == topic && *p == partition)
         {
-            return; // fetched before a revocation; the new owner reads it
+            return Taken::NotOurs; // fetched before a revocation; the new owner reads it
         }
         match self.resume.check(&(topic.to_owned(), partition), offset) {
             Check::Take => {}
@@ -187,7 +282,7 @@ impl State {
                     tracing::warn!(topic, partition, error = %e, "Seek failed; re-reading from the tables.");
                     self.reread = true;
                 }
-                return;
+                return Taken::Rewound;
             }
             Check::Gap { from, to } => {
                 tracing::warn!(
@@ -216,11 +311,12 @@ impl State {
             },
             bytes: payload,
         };
-        let handled = handle(
+        let handled = apply(
             &mut self.batch,
             self.sink.watermarks(),
             &self.metrics,
             msg,
+            verdict,
             Utc::now(),
         );
         if let Handled::Rejected(rejection) = handled {
@@ -238,6 +334,7 @@ impl State {
                 self.reread = true;
             }
         }
+        Taken::Batched
     }
 
     /// Commits the batch; on any failure drops it and re-reads from the tables' positions.
@@ -292,6 +389,7 @@ impl State {
                 (p.clone(), self.sink.watermarks().resume_at(tables, stream))
             })
             .collect();
+        self.epoch += 1;
         seek_all(consumer, &positions)?;
         for (p, at) in positions {
             self.resume.sought(p, at);
