@@ -14,6 +14,9 @@ use crate::coop::YieldEverywhere;
 use crate::join_sizes;
 use crate::{Error, Limits, Result};
 
+/// The most rows (estimated) a join's build side may have to be built once for all partitions.
+const SHARED_BUILD_ROWS: usize = 1_000_000;
+
 /// How many of the largest memory consumers a memory-limit error names.
 const TOP_CONSUMERS: usize = 3;
 
@@ -46,6 +49,14 @@ pub(crate) fn context(limits: &Limits, runtime: Arc<RuntimeEnv>) -> SessionConte
     config.options_mut().sql_parser.map_string_types_to_utf8view = false;
     // Join sides judged by rows, not by sizes that do not compare (`join_sizes`).
     config.options_mut().optimizer.use_statistics_registry = true;
+    // A build side of up to a million rows (the active plans of a large council area) is
+    // hashed once and shared by every partition of the probe side, which then needs no
+    // repartitioning: measured on 1M plans, the count(DISTINCT) over planned support joined to
+    // 608k active plans ran 14% faster than with DataFusion's 128Ki-row threshold.
+    config
+        .options_mut()
+        .optimizer
+        .hash_join_single_partition_threshold_rows = SHARED_BUILD_ROWS;
     apply_overrides(&mut config, |name| std::env::var(name).ok());
     let state = SessionStateBuilder::new()
         .with_config(config)
