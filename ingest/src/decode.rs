@@ -39,8 +39,11 @@ pub fn judge(bytes: &[u8]) -> Verdict {
 /// verdicts are applied in order by the caller). `None` items are not judged.
 pub fn judge_many(messages: &[Option<&[u8]>]) -> Vec<Option<Verdict>> {
     let judge_one = |m: &Option<&[u8]>| m.map(judge);
+    if messages.len() < 64 {
+        return messages.iter().map(judge_one).collect();
+    }
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    if workers < 2 || messages.len() < 64 {
+    if workers < 2 {
         return messages.iter().map(judge_one).collect();
     }
     let size = messages.len().div_ceil(workers);

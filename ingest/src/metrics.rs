@@ -66,6 +66,11 @@ impl Metrics {
         lock(&self.lag).insert((topic.to_owned(), partition), lag);
     }
 
+    /// Forgets every partition's lag (the partitions changed hands).
+    pub fn clear_lag(&self) {
+        lock(&self.lag).clear();
+    }
+
     /// Count of rejections with this reason so far.
     pub fn rejected_count(&self, reason: Reason) -> u64 {
         lock(&self.rejected)

@@ -1,4 +1,4 @@
-//! The path every message takes, whatever its source: judge, skip what the tables already
+//! The path every judged message takes, whatever its source: skip what the tables already
 //! hold, and add the rest to the batch.
 
 use std::sync::atomic::Ordering::Relaxed;
@@ -9,7 +9,7 @@ use stf_schemas::tables::Table;
 use stf_schemas::validate::Rejection;
 
 use crate::batch::Batch;
-use crate::decode::{judge, Verdict};
+use crate::decode::Verdict;
 use crate::metrics::Metrics;
 use crate::position::{Origin, StreamId, Watermarks};
 
@@ -32,20 +32,8 @@ pub struct Message<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Judges one message and adds it to `batch` unless the tables already hold it.
-pub fn handle(
-    batch: &mut Batch,
-    watermarks: &Watermarks,
-    metrics: &Metrics,
-    msg: Message<'_>,
-    now: DateTime<Utc>,
-) -> Handled {
-    let verdict = judge(msg.bytes);
-    apply(batch, watermarks, metrics, msg, verdict, now)
-}
-
-/// Adds one judged message to `batch` unless the tables already hold it (`handle` with the
-/// judging done beforehand, e.g. on another thread).
+/// Adds one judged message to `batch` unless the tables already hold it (judged beforehand,
+/// many at once: `decode::judge_many`).
 pub fn apply(
     batch: &mut Batch,
     watermarks: &Watermarks,

@@ -18,7 +18,7 @@ pub struct Limits {
     /// The most result bytes (Arrow in-memory size) collected, likewise.
     pub max_bytes: usize,
     /// Partitions one query's plan is split into: streams of work that the runtime's threads
-    /// (one per core) take turns on. Default: twice the machine's cores.
+    /// take turns on. Default: twice the machine's cores.
     pub target_partitions: usize,
 }
 

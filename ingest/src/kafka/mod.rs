@@ -3,7 +3,8 @@
 //!
 //! Positions live in the tables, not in Kafka: on every partition assignment the consumer is
 //! assigned at the position after the last offset the tables hold (`rebalance`), and offsets
-//! are committed to Kafka only after the Delta commits, for lag monitoring. A commit lost to
+//! are committed to Kafka only at those positions and after the Delta commits, for lag
+//! monitoring: never ahead of the tables. A commit lost to
 //! another instance (a rebalance race) drops the batch and re-reads from the tables'
 //! positions.
 

@@ -44,12 +44,13 @@ impl ClientContext for TablePositions {
     /// committed, which the source commits only once the tables hold the messages. So the lag
     /// counts what the tables do not hold yet, and reading it costs the loop nothing (asking
     /// the broker for each partition's end after every commit took a quarter of the
-    /// throughput against Tansu). Partitions the client does not own, or whose committed
-    /// offset it does not know yet, report -1 and are left as they were.
+    /// throughput against Tansu). Only the partitions this instance owns count (a revoked
+    /// one keeps its last figures in the client); one whose committed offset the client does
+    /// not know yet reports -1 and is left out.
     fn stats(&self, statistics: Statistics) {
         for (name, topic) in &statistics.topics {
             for partition in topic.partitions.values() {
-                if partition.partition >= 0 && partition.consumer_lag >= 0 {
+                if partition.partition >= 0 && partition.desired && partition.consumer_lag >= 0 {
                     self.metrics
                         .set_lag(name, partition.partition, partition.consumer_lag);
                 }

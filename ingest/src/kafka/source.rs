@@ -132,16 +132,25 @@ pub async fn run(
 /// on every core, then applied in order.
 const GROUP_MESSAGES: usize = 1024;
 
-/// `first` and whatever else the client has ready now, up to [`GROUP_MESSAGES`], in the
-/// order the client hands them over.
+/// The most payload bytes one group holds: messages held by the application are outside the
+/// client's prefetch budget (`queued.max.messages.kbytes`), so a group of large messages is
+/// cut short to stay within the memory budget.
+const GROUP_BYTES: usize = 16 << 20;
+
+/// `first` and whatever else the client has ready now, up to [`GROUP_MESSAGES`] messages or
+/// [`GROUP_BYTES`] of payload, in the order the client hands them over.
 fn ready_group<'c>(
     consumer: &'c StreamConsumer<TablePositions>,
     first: BorrowedMessage<'c>,
 ) -> Vec<BorrowedMessage<'c>> {
+    let mut bytes = first.payload_len();
     let mut group = vec![first];
-    while group.len() < GROUP_MESSAGES {
+    while group.len() < GROUP_MESSAGES && bytes < GROUP_BYTES {
         match consumer.recv().now_or_never() {
-            Some(Ok(message)) => group.push(message),
+            Some(Ok(message)) => {
+                bytes += message.payload_len();
+                group.push(message);
+            }
             Some(Err(e)) => {
                 tracing::warn!(error = %e, "Kafka consumer error.");
                 break;
@@ -170,11 +179,13 @@ impl State {
         let verdicts = judge_many(&payloads);
         let epoch = self.epoch;
         let mut rewound: Vec<Partition> = Vec::new();
-        for (i, (message, verdict)) in group.iter().zip(verdicts).enumerate() {
-            if i > 0 {
-                self.apply_assignments().await?;
-            }
-            if self.epoch != epoch {
+        for (message, verdict) in group.iter().zip(verdicts) {
+            // Gathering the group polled the client, which may have run a rebalance since
+            // the first message came: applied before any message is taken, the first too.
+            self.apply_assignments().await?;
+            if self.epoch != epoch || self.reread {
+                // Every partition was sought again, or will be once the re-read succeeds:
+                // the seeks deliver the rest again.
                 break;
             }
             let (topic, partition) = (message.topic(), message.partition());
@@ -230,6 +241,7 @@ impl State {
         }
         if changed {
             self.epoch += 1;
+            self.metrics.clear_lag();
             self.watch.reset(Instant::now());
             self.batch = Batch::default();
             self.dead_letters.discard();
@@ -371,7 +383,9 @@ impl State {
                 }
                 self.dead_letters.discard();
                 if let Err(e) = self.reseek(consumer).await {
-                    tracing::error!(error = %e, "Cannot re-read positions; will retry on the next batch.");
+                    // Nothing may be taken past the dropped batch before the seeks succeed.
+                    tracing::error!(error = %e, "Cannot re-read positions; retrying.");
+                    self.reread = true;
                 }
             }
         }
