@@ -133,13 +133,15 @@ impl ServerArgs {
             },
             refresh_every: Duration::from_secs_f64(self.refresh_secs),
             cache_max_age: Duration::from_secs(self.cache_max_age_secs),
-            query_threads: self.partitions.unwrap_or(defaults_threads()).max(1),
+            // Partitions take turns on the threads: never more threads than cores, nor than
+            // partitions asked for.
+            query_threads: self.partitions.map_or(cores(), |p| p.min(cores())).max(1),
         })
     }
 }
 
-/// Threads for queries when `--partitions` is not given: the machine's cores.
-fn defaults_threads() -> usize {
+/// The machine's cores: the most threads queries run on.
+fn cores() -> usize {
     std::thread::available_parallelism().map_or(2, usize::from)
 }
 
