@@ -18,7 +18,7 @@ pub struct Limits {
     /// The most result bytes (Arrow in-memory size) collected, likewise.
     pub max_bytes: usize,
     /// Partitions one query's plan is split into: streams of work that the runtime's threads
-    /// take turns on. Default: twice the machine's cores.
+    /// take turns on. Default: twice the machine's cores, up to 16.
     pub target_partitions: usize,
 }
 
@@ -34,11 +34,14 @@ impl Default for Limits {
     }
 }
 
-/// Twice the machine's cores. Measured on 2 cores over 1M plans (`bench/query.sh`): the
-/// queries that hash millions of rows (a DISTINCT over outcomes, a count(DISTINCT) over a
-/// join) ran 10-25% faster with 4 partitions than with 2, because each partition's hash table
-/// is half the size and one partition computes while another waits on its input; 8 and 16
-/// were no better than 4, and the small queries did not change.
+/// Twice the machine's cores, up to 16 (never fewer than the cores). Measured on 2 cores over
+/// 1M plans (`bench/query.sh`): the queries that hash millions of rows (a DISTINCT over
+/// outcomes, a count(DISTINCT) over a join) ran 10-25% faster with 4 partitions than with 2,
+/// because each partition's hash table is half the size and one partition computes while
+/// another waits on its input; 8 and 16 were no better than 4, and the small queries did not
+/// change. The cap keeps a large machine from splitting a query, and its share of a memory
+/// pool that never spills, into very many pieces for a gain measured only on a small one.
 fn default_partitions() -> usize {
-    2 * std::thread::available_parallelism().map_or(1, usize::from)
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    (2 * cores).min(cores.max(16))
 }

@@ -82,7 +82,8 @@ pub struct ServerArgs {
     #[arg(long, env = "STF_SERVE_MAX_RESULT_MIB", default_value_t = Limits::default().max_bytes >> 20)]
     pub max_result_mib: usize,
 
-    /// Partitions (parallel streams of work) one SQL query may use (default: twice the machine's cores).
+    /// Partitions (parallel streams of work) one SQL query may use (default: twice the
+    /// machine's cores, up to 16).
     #[arg(long, env = "STF_SERVE_PARTITIONS")]
     pub partitions: Option<usize>,
 }

@@ -56,7 +56,8 @@ pub struct SqlArgs {
     #[arg(long, env = "STF_SQL_MAX_RESULT_MIB", default_value_t = 1024)]
     pub max_result_mib: usize,
 
-    /// Partitions (parallel streams of work) one query may use (default: twice the machine's cores).
+    /// Partitions (parallel streams of work) one query may use (default: twice the machine's
+    /// cores, up to 16).
     #[arg(long, env = "STF_SQL_PARTITIONS")]
     pub partitions: Option<usize>,
 
