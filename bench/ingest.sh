@@ -5,8 +5,9 @@
 #   (b) `stf ingest` until every message is in committed Delta commits (both (a) and (b) timed
 #       from the first message received);
 #   (c) the file source against `cat FILE > /dev/null`;
-#   (d) judging alone (parse, validate, redact) on one core, against a bare parse of the same
-#       messages (ingest/examples/judge_bench.rs).
+#   (d) judging alone (parse, validate, redact) on one core and on every core, against a bare
+#       parse of the same messages, and applying verdicts to a batch
+#       (ingest/examples/judge_bench.rs).
 # Prints events/s, the ratio b/a and peak RSS. Needs tansu (scripts/test.sh installs it).
 # usage: bench/ingest.sh [PLANS] [KEY=VALUE ...]   (default 270000 plans ≈ 1M events; extra
 #        librdkafka settings go to both consumers, as `stf ingest -X KEY=VALUE`)
@@ -72,7 +73,7 @@ STF_LOG=warn /usr/bin/time -v -o "$WORK/time2.txt" "$BIN/stf" ingest --input "$W
 T2=$(date +%s.%N)
 FRSS=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print int($2/1024)}' "$WORK/time2.txt")
 
-echo "(d) judging alone, one core, 100k plan messages"
+echo "(d) judging alone, 100k plan messages"
 "$BIN/examples/judge_bench" "$WORK/files/support-plans.ndjson" 100000
 python3 - "$TOTAL" "$A" "$B" "$RSS" "$T0" "$T1" "$T2" "$FRSS" <<'PY'
 import sys

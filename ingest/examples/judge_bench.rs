@@ -1,8 +1,9 @@
 //! How much of judging a message is JSON parsing: times, on one core and side by side, a
 //! parse that keeps nothing (the floor), a parse into `serde_json::Value`, and `judge`
-//! (parse, validate, redact), over the first lines of an NDJSON file. Then what the ingest
-//! loop does with a verdict: `apply` it to a batch (rows into columns), and the batch's
-//! columns made Arrow record batches, as a commit begins.
+//! (parse, validate, redact), over the first lines of an NDJSON file; `judge_many` on every
+//! core, 1,024 messages at a time as the Kafka source groups them. Then what the ingest loop
+//! does with a verdict: `apply` it to a batch (rows into columns), and the batch's columns
+//! made Arrow record batches, as a commit begins.
 //!
 //! `cargo run --release -p stf-ingest --example judge_bench -- FILE [LINES] [decode]`
 //! (with `decode`: only decodes, five times over, and prints nothing: for a profiler)
@@ -142,12 +143,5 @@ fn best_of_with<T>(runs: usize, input: impl Fn() -> T, mut f: impl FnMut(T)) -> 
 }
 
 fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
+    best_of_with(runs, || (), |()| f())
 }

@@ -120,17 +120,27 @@ impl ConsumerContext for TablePositions {
 
 /// Commits to Kafka the offsets the tables resume at, so that the committed offsets, and the
 /// lag measured from them, say what the tables hold from the start, even for a partition
-/// that has nothing new to read. They are never ahead of the tables. A failure costs only
-/// lag figures until the next batch commits.
+/// that has nothing new to read.
 fn commit_starts<C: ConsumerContext>(
     consumer: &BaseConsumer<C>,
     starts: &[((String, i32), Option<i64>)],
 ) {
+    let next = starts
+        .iter()
+        .filter_map(|((topic, p), start)| start.map(|at| (topic.as_str(), *p, at)));
+    commit_next(consumer, next);
+}
+
+/// Commits `(topic, partition, next offset)` to Kafka, without waiting, for lag monitoring
+/// only: the offsets given are never ahead of the tables, which remain the source of truth.
+/// A failure costs only lag figures until the next commit.
+pub fn commit_next<'a, C: Consumer<X>, X: ConsumerContext>(
+    consumer: &C,
+    next: impl IntoIterator<Item = (&'a str, i32, i64)>,
+) {
     let mut tpl = TopicPartitionList::new();
-    for ((topic, p), start) in starts {
-        if let Some(at) = start {
-            let _ = tpl.add_partition_offset(topic, *p, Offset::Offset(*at));
-        }
+    for (topic, p, at) in next {
+        let _ = tpl.add_partition_offset(topic, p, Offset::Offset(at));
     }
     if tpl.count() > 0 {
         if let Err(e) = consumer.commit(&tpl, CommitMode::Async) {
@@ -209,7 +219,7 @@ async fn positions(
     Ok(out)
 }
 
-/// Seeks every partition in `positions` (used after a lost commit race).
+/// Seeks every partition in `positions` (used to re-read from the tables' positions).
 pub fn seek_all<C: Consumer<X>, X: ConsumerContext>(
     consumer: &C,
     positions: &[((String, i32), Option<i64>)],

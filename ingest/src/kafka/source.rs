@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use futures::FutureExt as _;
-use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
+use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::BorrowedMessage;
 use rdkafka::producer::FutureProducer;
-use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use rdkafka::topic_partition_list::Offset;
 use rdkafka::Message as _;
 use stf_schemas::tables::Table;
 use stf_store::Store;
@@ -19,7 +19,7 @@ use stf_store::Store;
 use super::config::KafkaConfig;
 use super::dead_letters::{DeadLetter, DeadLetters};
 use super::group_watch::{GroupWatch, Observation, Problem, Verdict};
-use super::rebalance::{kind_of_topic, seek_all, Assignment, TablePositions};
+use super::rebalance::{commit_next, kind_of_topic, seek_all, Assignment, TablePositions};
 use super::resume::{Check, ResumeCheck};
 use crate::batch::Batch;
 use crate::decode::{judge_many, Verdict as Judged};
@@ -446,24 +446,18 @@ impl State {
         }
     }
 
-    /// Commits offsets to Kafka for lag monitoring; the tables remain the source of truth.
+    /// Commits to Kafka the offsets after the batch just committed to the tables.
     fn commit_offsets(
         &self,
         consumer: &StreamConsumer<TablePositions>,
         positions: &BTreeMap<StreamId, (Vec<Table>, i64)>,
     ) {
-        let mut tpl = TopicPartitionList::new();
-        for (topic, p) in &self.assigned {
+        let next = self.assigned.iter().filter_map(|(topic, p)| {
             let stream = StreamId::kafka(&self.config.group, topic, *p);
-            if let Some((_, last)) = positions.get(&stream) {
-                let _ = tpl.add_partition_offset(topic, *p, Offset::Offset(last + 1));
-            }
-        }
-        if tpl.count() > 0 {
-            if let Err(e) = consumer.commit(&tpl, CommitMode::Async) {
-                tracing::warn!(error = %e, "Offset commit to Kafka failed (lag metrics only).");
-            }
-        }
+            let (_, last) = positions.get(&stream)?;
+            Some((topic.as_str(), *p, last + 1))
+        });
+        commit_next(consumer, next);
     }
 }
 
