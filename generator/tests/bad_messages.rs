@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use stf_generator::GeneratorConfig;
 use stf_schemas::reason::Reason;
-use stf_schemas::validate::decode;
+use stf_schemas::validate::{decode, decode_fully};
 
 #[test]
 fn every_bad_message_is_rejected_for_its_reason_alone() {
@@ -60,6 +60,32 @@ fn every_bad_message_is_rejected_for_its_reason_alone() {
             "{reason} was never produced: {seen:?}"
         );
     }
+}
+
+/// `decode`'s quick path may only accept what the full check accepts: over every kind of bad
+/// message, and good ones with personal data, the two give the same verdict.
+#[test]
+fn the_quick_path_and_the_full_check_agree_on_every_message() {
+    let config = GeneratorConfig {
+        bad_fraction: 0.3,
+        pii_fraction: 0.5,
+        ..util::config(200, 23)
+    };
+    let messages = util::generate(config);
+    let mut accepted = 0;
+    for m in &messages {
+        let quick = decode(&m.payload);
+        assert_eq!(
+            quick,
+            decode_fully(&m.payload),
+            "{:?}: {}",
+            m.broken,
+            String::from_utf8_lossy(&m.payload[..m.payload.len().min(300)])
+        );
+        accepted += usize::from(quick.is_ok());
+    }
+    let good = messages.iter().filter(|m| m.broken.is_none()).count();
+    assert_eq!(accepted, good);
 }
 
 #[test]

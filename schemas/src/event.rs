@@ -24,6 +24,7 @@ pub struct SupportPlanEvent {
     pub schema: String,
     pub event_id: String,
     pub event_type: PlanEventType,
+    #[serde(deserialize_with = "rfc3339")]
     pub occurred_at: DateTime<Utc>,
     pub plan_id: String,
     pub plan_version: u32,
@@ -86,6 +87,7 @@ pub struct ProviderServiceEvent {
     pub schema: String,
     pub event_id: String,
     pub event_type: ServiceEventType,
+    #[serde(deserialize_with = "rfc3339")]
     pub occurred_at: DateTime<Utc>,
     pub service_id: String,
     pub organization_id: String,
@@ -124,6 +126,24 @@ pub struct Cost {
     pub amount_gbp: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per: Option<CostPer>,
+}
+
+/// A timestamp by RFC 3339's rules, as validation checks it (chrono's own deserialiser is
+/// more lenient).
+fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    struct Rfc3339;
+    impl serde::de::Visitor<'_> for Rfc3339 {
+        type Value = DateTime<Utc>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an RFC 3339 timestamp")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(E::custom)
+        }
+    }
+    d.deserialize_str(Rfc3339)
 }
 
 /// Either event of the contract, told apart by its `schema` field.

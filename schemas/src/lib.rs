@@ -17,3 +17,4 @@ pub mod validate;
 
 mod check;
 mod json;
+mod quick;

@@ -91,18 +91,39 @@ impl Rejection {
 /// Decodes one message: size, UTF-8, JSON, nesting, schema, then every rule of the contract.
 ///
 /// The whole message is checked to be UTF-8 first (at once, quicker than string by string in
-/// the parser); the nesting scan runs only to explain a parse that failed: a parsed
-/// message's nesting is read from the tree.
+/// the parser). A message that keeps the contract is then usually accepted by the quick path
+/// (`quick`: parsed straight into its type); the rest take the full check, [`decode_fully`].
 pub fn decode(bytes: &[u8]) -> Result<Event, Rejection> {
+    let text = checked_text(bytes)?;
+    match crate::quick::accept(text) {
+        Some(event) => Ok(event),
+        None => decode_text(bytes, text),
+    }
+}
+
+/// [`decode`] without its quick path: every message walked as a JSON tree, as a rejected
+/// one always is. The same verdicts, slower; for comparing the two.
+pub fn decode_fully(bytes: &[u8]) -> Result<Event, Rejection> {
+    let text = checked_text(bytes)?;
+    decode_text(bytes, text)
+}
+
+/// The message as text, if it is within the size limit and UTF-8.
+fn checked_text(bytes: &[u8]) -> Result<&str, Rejection> {
     if bytes.len() > MAX_MESSAGE_BYTES {
         return Err(Rejection::oversize(bytes.len()));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    std::str::from_utf8(bytes).map_err(|e| {
         Rejection::single(
             Reason::InvalidUtf8,
             format!("invalid UTF-8 at byte {}", e.valid_up_to()),
         )
-    })?;
+    })
+}
+
+/// The full check of a message's text. The nesting scan runs only to explain a parse that
+/// failed: a parsed message's nesting is read from the tree.
+fn decode_text(bytes: &[u8], text: &str) -> Result<Event, Rejection> {
     let json = Json::parse(text).map_err(|e| unparsable(bytes, &e))?;
     if json.depth() > MAX_DEPTH {
         return Err(too_deep());

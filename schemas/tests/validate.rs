@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use stf_schemas::event::Event;
 use stf_schemas::reason::Reason;
-use stf_schemas::validate::{decode, MAX_MESSAGE_BYTES};
+use stf_schemas::validate::{decode, decode_fully, MAX_MESSAGE_BYTES};
 
 fn plan() -> Value {
     json!({
@@ -52,6 +52,11 @@ fn check(mut event: Value, edit: impl FnOnce(&mut Value), expected: &[(Reason, &
     edit(&mut event);
     let bytes = serde_json::to_vec(&event).unwrap();
     let rejection = decode(&bytes).expect_err("the edit breaks the contract");
+    assert_eq!(
+        Err(rejection.clone()),
+        decode_fully(&bytes),
+        "the full check differs"
+    );
     let got: Vec<(Reason, &str)> = rejection
         .problems
         .iter()
@@ -244,6 +249,117 @@ fn structured_fields_break_with_their_reason() {
         |e| e["localities"] = json!(["OL1", "ol8 1aa"]),
         &[(FullPostcodeInLocality, "$.localities[1]")],
     );
+}
+
+/// `decode`'s quick path and the full check give the same verdict on `event` after `edit`.
+fn same_verdict(mut event: Value, edit: impl FnOnce(&mut Value)) -> Result<Event, Reason> {
+    edit(&mut event);
+    let bytes = serde_json::to_vec(&event).unwrap();
+    let (quick, full) = (decode(&bytes), decode_fully(&bytes));
+    assert_eq!(quick, full, "{event}");
+    quick.map_err(|r| r.reason)
+}
+
+#[test]
+fn the_quick_path_and_the_full_check_agree_at_every_edge() {
+    use Reason::*;
+    let long = |n: usize| json!("é".repeat(n));
+    let mut outcomes: Vec<Result<Event, Reason>> = Vec::new();
+    let mut plan_edit = |edit: &dyn Fn(&mut Value)| outcomes.push(same_verdict(plan(), edit));
+    // Within the rules, at their edges: accepted.
+    plan_edit(&|e| e["desired_outcomes"][0]["text"] = long(1000));
+    plan_edit(&|e| e["desired_outcomes"][0]["priority"] = json!(5));
+    plan_edit(&|e| e["desired_outcomes"][0]["priority"] = Value::Null);
+    plan_edit(&|e| e["locality"] = Value::Null);
+    plan_edit(&|e| e["person"]["ethnicity_group"] = Value::Null);
+    plan_edit(&|e| e["budget"]["annual_gbp"] = json!(1_000_000));
+    plan_edit(&|e| e["budget"]["annual_gbp"] = json!(0));
+    plan_edit(&|e| e["plan_version"] = json!(u32::MAX));
+    plan_edit(&|e| e["planned_support"][0]["hours_per_week"] = json!(0.0));
+    plan_edit(&|e| e["planned_support"][0]["description"] = long(500));
+    plan_edit(&|e| e["plan_id"] = json!("a".repeat(64)));
+    plan_edit(&|e| e["occurred_at"] = json!("2024-03-05T10:15:00.123456+05:30"));
+    plan_edit(&|e| e["occurred_at"] = json!("2024-03-05 10:15:00z")); // RFC 3339 allows both
+    plan_edit(&|e| e["desired_outcomes"] = json!(vec![json!({"text": "x"}); 30]));
+    plan_edit(&|e| {
+        e["event_type"] = json!("plan_closed");
+        e["closure_reason"] = json!("died");
+    });
+    // Just past them: rejected, by both.
+    plan_edit(&|e| e["desired_outcomes"][0]["text"] = long(1001));
+    plan_edit(&|e| e["desired_outcomes"][0]["priority"] = json!(0));
+    plan_edit(&|e| e["desired_outcomes"][0]["priority"] = json!(2.5));
+    plan_edit(&|e| e["budget"]["annual_gbp"] = json!(1_000_000.01));
+    plan_edit(&|e| e["plan_version"] = json!(u64::from(u32::MAX) + 1));
+    plan_edit(&|e| e["plan_version"] = json!(1.0));
+    plan_edit(&|e| e["planned_support"][0]["hours_per_week"] = json!(-0.5));
+    plan_edit(&|e| e["planned_support"][0]["description"] = long(501));
+    plan_edit(&|e| e["planned_support"] = json!(vec![e["planned_support"][0].clone(); 51]));
+    plan_edit(&|e| e["plan_id"] = json!("a".repeat(65)));
+    plan_edit(&|e| e["plan_id"] = json!("plan 000123"));
+    plan_edit(&|e| e["occurred_at"] = json!("2024-02-30T10:15:00Z"));
+    plan_edit(&|e| e["occurred_at"] = json!("2024-03-05T10:15:00"));
+    plan_edit(&|e| e["event_id"] = json!("0B0E5B5E9C1A4F7E8A396D2F1F3C9A11"));
+    plan_edit(&|e| e["schema"] = json!("stf.support_plan.v2"));
+    plan_edit(&|e| e["local_authority"] = Value::Null);
+    plan_edit(&|e| e["desired_outcomes"] = Value::Null);
+    plan_edit(&|e| e["person"]["age_band"] = json!(25));
+    let (accepted, rejected) = outcomes.split_at(15);
+    assert!(accepted.iter().all(Result::is_ok), "{accepted:?}");
+    assert!(rejected.iter().all(Result::is_err), "{rejected:?}");
+
+    let service_edit = |edit: &dyn Fn(&mut Value)| same_verdict(service(), edit);
+    for edit in [
+        &(|_: &mut Value| {}) as &dyn Fn(&mut Value),
+        &|e| e["categories"] = Value::Null,
+        &|e| e["localities"] = json!([]),
+        &|e| e["capacity"] = json!({}),
+        &|e| e["cost"] = json!({"amount_gbp": null, "per": null}),
+        &|e| e["description"] = json!(""),
+        &|e| e["organization_name"] = long(200),
+        &|e| e["service_types"] = json!(vec!["community_activity"; 17]),
+    ] {
+        assert!(service_edit(edit).is_ok());
+    }
+    for (edit, reason) in [
+        (
+            &(|e: &mut Value| e["organization_name"] = json!("")) as &dyn Fn(&mut Value),
+            TextLength,
+        ),
+        (&|e| e["service_name"] = long(201), TextLength),
+        (&|e| e["description"] = long(2001), TextLength),
+        (&|e| e["service_id"] = json!("svc/1"), InvalidId),
+        (&|e| e["organization_id"] = json!(""), InvalidId),
+        (&|e| e["service_types"] = json!([]), ItemCount),
+        (
+            &|e| e["service_types"] = json!(vec!["community_activity"; 18]),
+            ItemCount,
+        ),
+        (
+            &|e| e["categories"] = json!(vec!["sport_fitness"; 20]),
+            ItemCount,
+        ),
+        (
+            &|e| e["local_authorities"] = json!(["E08000004", "E07000001"]),
+            UnknownLocalAuthority,
+        ),
+        (&|e| e["localities"] = json!(vec!["OL1"; 501]), ItemCount),
+        (&|e| e["localities"] = json!(["Oldham"]), InvalidLocality),
+        (
+            &|e| e["capacity"]["available_per_week"] = json!(-1),
+            NumberOutOfRange,
+        ),
+        (
+            &|e| e["cost"]["amount_gbp"] = json!(-0.01),
+            NumberOutOfRange,
+        ),
+        (
+            &|e| e["schema"] = json!("stf.support_plan.v1"),
+            UnknownField,
+        ),
+    ] {
+        assert_eq!(service_edit(edit).map(|_| ()), Err(reason));
+    }
 }
 
 #[test]
