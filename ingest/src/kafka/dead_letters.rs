@@ -3,9 +3,6 @@
 //! [`MAX_MESSAGE_BYTES`] (rejected as `oversize`) is cut to that size, with a header giving its
 //! original length: the whole message stays at its source coordinates.
 
-use std::time::Duration;
-
-use futures::future::try_join_all;
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use stf_schemas::topics::dead_letter;
@@ -13,7 +10,7 @@ use stf_schemas::validate::{Rejection, MAX_MESSAGE_BYTES};
 
 use crate::Error;
 
-/// Sends dead letters and waits for them before the batch that records them commits.
+/// Sends dead letters; the batch that records them commits once they are acknowledged.
 pub struct DeadLetters {
     producer: FutureProducer,
     pending: Vec<rdkafka::producer::DeliveryFuture>,
@@ -84,33 +81,10 @@ impl DeadLetters {
         }
     }
 
-    /// Waits until every queued dead letter is acknowledged.
-    pub async fn flush(&mut self, timeout: Duration) -> Result<usize, Error> {
-        let pending = std::mem::take(&mut self.pending);
-        let n = pending.len();
-        let all = try_join_all(pending);
-        let results = tokio::time::timeout(timeout, all)
-            .await
-            .map_err(|_| Error::DeadLetterDelivery {
-                topic: "*.dlq".into(),
-                source: rdkafka::error::KafkaError::MessageProduction(
-                    rdkafka::types::RDKafkaErrorCode::MessageTimedOut,
-                ),
-            })?
-            .map_err(|_| Error::DeadLetterDelivery {
-                topic: "*.dlq".into(),
-                source: rdkafka::error::KafkaError::Canceled,
-            })?;
-        for r in results {
-            if let Err((source, msg)) = r {
-                use rdkafka::Message as _;
-                return Err(Error::DeadLetterDelivery {
-                    topic: msg.topic().to_owned(),
-                    source,
-                });
-            }
-        }
-        Ok(n)
+    /// The deliveries of the letters queued so far, for the commit of their batch to wait
+    /// for (`committer`).
+    pub fn take(&mut self) -> Vec<rdkafka::producer::DeliveryFuture> {
+        std::mem::take(&mut self.pending)
     }
 
     /// Forgets queued letters whose batch was dropped (they will be sent again on re-read).

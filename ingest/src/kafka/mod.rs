@@ -8,6 +8,7 @@
 //! another instance (a rebalance race) drops the batch and re-reads from the tables'
 //! positions.
 
+mod committer;
 mod config;
 mod dead_letters;
 mod group_watch;

@@ -16,6 +16,7 @@ use rdkafka::Message as _;
 use stf_schemas::tables::Table;
 use stf_store::Store;
 
+use super::committer::Committer;
 use super::config::KafkaConfig;
 use super::dead_letters::{DeadLetter, DeadLetters};
 use super::group_watch::{GroupWatch, Observation, Problem, Verdict};
@@ -35,7 +36,8 @@ struct State {
     config: KafkaConfig,
     assignments: Receiver<Assignment>,
     dead_letters: DeadLetters,
-    sink: Sink,
+    /// The tables, committing the previous batch in the background while this one fills.
+    committer: Committer,
     metrics: Arc<Metrics>,
     assigned: Vec<Partition>,
     batch: Batch,
@@ -86,7 +88,7 @@ pub async fn run(
         config,
         assignments,
         dead_letters: DeadLetters::new(producer),
-        sink,
+        committer: Committer::new(sink),
         metrics,
         assigned: Vec::new(),
         batch: Batch::default(),
@@ -104,7 +106,7 @@ pub async fn run(
         tokio::select! {
             () = &mut shutdown => break,
             received = tokio::time::timeout(wait, consumer.recv()) => {
-                state.apply_assignments().await?;
+                state.apply_assignments(&consumer).await?;
                 match received {
                     Ok(Ok(first)) => {
                         let group = ready_group(&consumer, first);
@@ -121,10 +123,11 @@ pub async fn run(
         }
     }
     tracing::info!("Shutting down: committing what is batched.");
-    state.apply_assignments().await?;
+    state.apply_assignments(&consumer).await?;
     if !state.batch.is_empty() {
         state.flush(&consumer).await;
     }
+    state.conclude(&consumer).await;
     Ok(())
 }
 
@@ -182,7 +185,7 @@ impl State {
         for (message, verdict) in group.iter().zip(verdicts) {
             // Gathering the group polled the client, which may have run a rebalance since
             // the first message came: applied before any message is taken, the first too.
-            self.apply_assignments().await?;
+            self.apply_assignments(consumer).await?;
             if self.epoch != epoch || self.reread {
                 // Every partition was sought again, or will be once the re-read succeeds:
                 // the seeks deliver the rest again.
@@ -201,10 +204,16 @@ impl State {
         Ok(())
     }
 
-    /// After a message: re-reads everything when a message had to be dropped, and commits
-    /// the batch when it is due.
+    /// After a message: concludes a background commit that has ended, re-reads everything
+    /// when a message had to be dropped (or a commit failed), and commits the batch when it
+    /// is due.
     async fn settle(&mut self, consumer: &StreamConsumer<TablePositions>) {
+        if self.committer.has_ended() {
+            self.conclude(consumer).await;
+        }
         if self.reread {
+            // The tables' positions are read once no commit runs.
+            self.conclude(consumer).await;
             self.reread = false;
             self.batch = Batch::default();
             self.dead_letters.discard();
@@ -220,8 +229,12 @@ impl State {
     }
 
     /// Applies assignment changes signalled by the rebalance callback: whatever was batched
-    /// is dropped (it will be re-read from the tables' positions) and watermarks re-read.
-    async fn apply_assignments(&mut self) -> Result<(), Error> {
+    /// is dropped (it will be re-read from the tables' positions) and watermarks re-read,
+    /// once the commit running in the background has ended.
+    async fn apply_assignments(
+        &mut self,
+        consumer: &StreamConsumer<TablePositions>,
+    ) -> Result<(), Error> {
         let mut changed = false;
         while let Ok(a) = self.assignments.try_recv() {
             changed = true;
@@ -245,8 +258,9 @@ impl State {
             self.watch.reset(Instant::now());
             self.batch = Batch::default();
             self.dead_letters.discard();
+            self.conclude(consumer).await;
             let streams = self.streams();
-            self.sink.refresh(&streams).await?;
+            self.committer.sink().refresh(&streams).await?;
         }
         Ok(())
     }
@@ -325,7 +339,7 @@ impl State {
         };
         let handled = apply(
             &mut self.batch,
-            self.sink.watermarks(),
+            self.committer.watermarks(),
             &self.metrics,
             msg,
             verdict,
@@ -349,26 +363,35 @@ impl State {
         Taken::Batched
     }
 
-    /// Commits the batch; on any failure drops it and re-reads from the tables' positions.
+    /// Starts committing the batch in the background, once the previous commit has ended
+    /// (and succeeded: after a failure the batch is dropped and re-read instead).
     async fn flush(&mut self, consumer: &StreamConsumer<TablePositions>) {
-        let started = Instant::now();
-        let batch = std::mem::take(&mut self.batch);
-        let positions: BTreeMap<StreamId, (Vec<Table>, i64)> = batch.streams.clone();
-        let result = async {
-            let letters = self.dead_letters.flush(Duration::from_secs(30)).await?;
-            self.metrics
-                .dead_letters
-                .fetch_add(letters as u64, std::sync::atomic::Ordering::Relaxed);
-            self.sink.commit(batch).await
+        self.conclude(consumer).await;
+        if self.reread {
+            return;
         }
-        .await;
-        match result {
+        let batch = std::mem::take(&mut self.batch);
+        self.committer.start(batch, self.dead_letters.take());
+    }
+
+    /// Waits for the background commit, if one runs, and acts on how it ended: offsets
+    /// committed to Kafka after a success; after a failure (a lost commit race, the store)
+    /// everything batched since is dropped and re-read from the tables' positions.
+    async fn conclude(&mut self, consumer: &StreamConsumer<TablePositions>) {
+        let Some(ended) = self.committer.wait().await else {
+            return;
+        };
+        match ended.result {
             Ok(report) => {
+                self.metrics
+                    .dead_letters
+                    .fetch_add(ended.letters as u64, std::sync::atomic::Ordering::Relaxed);
                 for (table, rows) in &report.rows {
                     self.metrics.written(table, *rows);
                 }
-                self.metrics.flushed(started.elapsed(), report.commits);
-                self.commit_offsets(consumer, &positions);
+                self.metrics
+                    .flushed(ended.started.elapsed(), report.commits);
+                self.commit_offsets(consumer, &ended.positions);
             }
             Err(e) => {
                 let race = matches!(&e, Error::Store(s) if s.is_concurrent_transaction());
@@ -381,12 +404,7 @@ impl State {
                     tracing::error!(error = %e, "Commit failed; re-reading from the tables after a pause.");
                     tokio::time::sleep(self.config.retry_backoff).await;
                 }
-                self.dead_letters.discard();
-                if let Err(e) = self.reseek(consumer).await {
-                    // Nothing may be taken past the dropped batch before the seeks succeed.
-                    tracing::error!(error = %e, "Cannot re-read positions; retrying.");
-                    self.reread = true;
-                }
+                self.reread = true;
             }
         }
     }
@@ -394,14 +412,13 @@ impl State {
     /// Seeks every assigned partition to the position after what the tables hold.
     async fn reseek(&mut self, consumer: &StreamConsumer<TablePositions>) -> Result<(), Error> {
         let streams = self.streams();
-        self.sink.refresh(&streams).await?;
+        let sink = self.committer.sink();
+        sink.refresh(&streams).await?;
         let positions: Vec<((String, i32), Option<i64>)> = self
             .assigned
             .iter()
             .zip(&streams)
-            .map(|(p, (stream, tables))| {
-                (p.clone(), self.sink.watermarks().resume_at(tables, stream))
-            })
+            .map(|(p, (stream, tables))| (p.clone(), sink.watermarks().resume_at(tables, stream)))
             .collect();
         self.epoch += 1;
         seek_all(consumer, &positions)?;

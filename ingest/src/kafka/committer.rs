@@ -1,0 +1,163 @@
+//! Commits in the background: one batch is encoded and committed while the next is judged.
+//!
+//! At most one commit runs at a time, and the sink (the tables and their watermarks) belongs
+//! to it until it ends. While it runs, the messages taken are checked against the watermarks
+//! the commit will leave ([`Committer::watermarks`]): a message it holds, delivered again, is
+//! a replay. Those watermarks are a promise: if the commit fails, the caller drops what it
+//! batched since and re-reads from the tables, whose watermarks are then read afresh.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use futures::future::try_join_all;
+use rdkafka::producer::DeliveryFuture;
+use stf_schemas::tables::Table;
+use tokio::task::JoinHandle;
+
+use crate::batch::Batch;
+use crate::position::{StreamId, Watermarks};
+use crate::sink::{FlushReport, Sink};
+use crate::Error;
+
+/// How long a commit waits for its batch's dead letters to be acknowledged.
+const DEAD_LETTER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The positions of a batch: for each stream, the tables it writes to and its last position.
+pub(super) type Positions = BTreeMap<StreamId, (Vec<Table>, i64)>;
+
+/// A commit that has ended.
+pub(super) struct Ended {
+    pub result: Result<FlushReport, Error>,
+    /// Dead letters the batch waited for.
+    pub letters: usize,
+    pub positions: Positions,
+    pub started: Instant,
+}
+
+/// What a commit's task hands back: the sink, and the dead letters waited for and the report.
+type Outcome = (Sink, Result<(usize, FlushReport), Error>);
+
+struct Running {
+    task: JoinHandle<Outcome>,
+    positions: Positions,
+    started: Instant,
+    /// The sink's watermarks once this commit succeeds.
+    ahead: Watermarks,
+}
+
+/// The sink, idle or committing one batch.
+pub(super) struct Committer {
+    idle: Option<Sink>,
+    running: Option<Running>,
+}
+
+impl Committer {
+    pub fn new(sink: Sink) -> Self {
+        Self {
+            idle: Some(sink),
+            running: None,
+        }
+    }
+
+    /// The watermarks messages are checked against: the tables', and while a commit runs,
+    /// advanced by the positions it commits.
+    pub fn watermarks(&self) -> &Watermarks {
+        match (&self.running, &self.idle) {
+            (Some(r), _) => &r.ahead,
+            (None, Some(sink)) => sink.watermarks(),
+            (None, None) => unreachable!("the sink is either idle or committing"),
+        }
+    }
+
+    /// Whether a commit has ended and waits to be collected by [`Committer::wait`].
+    pub fn has_ended(&self) -> bool {
+        self.running.as_ref().is_some_and(|r| r.task.is_finished())
+    }
+
+    /// Starts committing `batch` once `letters` (its dead letters) are acknowledged. Call
+    /// only when idle: [`Committer::wait`] first.
+    pub fn start(&mut self, batch: Batch, letters: Vec<DeliveryFuture>) {
+        let mut sink = self
+            .idle
+            .take()
+            .expect("a commit starts only when the previous one was waited for");
+        let positions = batch.streams.clone();
+        let mut ahead = sink.watermarks().clone();
+        for (stream, (tables, position)) in &positions {
+            for &t in tables {
+                let mark = ahead.get(t, stream).map_or(*position, |w| w.max(*position));
+                ahead.set(t, stream.clone(), mark);
+            }
+        }
+        let task = tokio::spawn(async move {
+            let result = async {
+                let n = wait_for_letters(letters).await?;
+                Ok((n, sink.commit(batch).await?))
+            }
+            .await;
+            (sink, result)
+        });
+        self.running = Some(Running {
+            task,
+            positions,
+            started: Instant::now(),
+            ahead,
+        });
+    }
+
+    /// Waits for the running commit, if any, to end; afterwards the sink is idle.
+    pub async fn wait(&mut self) -> Option<Ended> {
+        let running = self.running.take()?;
+        let (sink, result) = match running.task.await {
+            Ok(done) => done,
+            // The task panicked (a bug, not input): nothing of the batch is known to be
+            // committed, and the sink went with the task.
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        self.idle = Some(sink);
+        let (letters, result) = match result {
+            Ok((letters, report)) => (letters, Ok(report)),
+            Err(e) => (0, Err(e)),
+        };
+        Some(Ended {
+            result,
+            letters,
+            positions: running.positions,
+            started: running.started,
+        })
+    }
+
+    /// The idle sink. Call only after [`Committer::wait`].
+    pub fn sink(&mut self) -> &mut Sink {
+        self.idle
+            .as_mut()
+            .expect("the sink is used only between commits")
+    }
+}
+
+/// Waits until every dead letter is acknowledged; how many there were.
+async fn wait_for_letters(letters: Vec<DeliveryFuture>) -> Result<usize, Error> {
+    let n = letters.len();
+    let results = tokio::time::timeout(DEAD_LETTER_TIMEOUT, try_join_all(letters))
+        .await
+        .map_err(|_| Error::DeadLetterDelivery {
+            topic: "*.dlq".into(),
+            source: rdkafka::error::KafkaError::MessageProduction(
+                rdkafka::types::RDKafkaErrorCode::MessageTimedOut,
+            ),
+        })?
+        .map_err(|_| Error::DeadLetterDelivery {
+            topic: "*.dlq".into(),
+            source: rdkafka::error::KafkaError::Canceled,
+        })?;
+    for r in results {
+        if let Err((source, msg)) = r {
+            use rdkafka::Message as _;
+            return Err(Error::DeadLetterDelivery {
+                topic: msg.topic().to_owned(),
+                source,
+            });
+        }
+    }
+    Ok(n)
+}
