@@ -6,6 +6,7 @@ use deltalake::kernel::engine::arrow_conversion::TryIntoKernel;
 use deltalake::kernel::StructType;
 use deltalake::parquet::basic::{Compression, ZstdLevel};
 use deltalake::parquet::file::properties::WriterProperties;
+use deltalake::parquet::schema::types::ColumnPath;
 use deltalake::{DeltaTable, DeltaTableBuilder, DeltaTableError, TableProperty};
 use stf_schemas::tables::Table;
 use url::Url;
@@ -137,12 +138,29 @@ pub(crate) const APPEND_ZSTD_LEVEL: i32 = 1;
 /// zstd level of files meant to last: compaction's and replaced tables'.
 pub(crate) const ZSTD_LEVEL: i32 = 3;
 
+/// Columns (Parquet paths, in any table that has them) whose values are nearly all distinct:
+/// written plain, not dictionary-encoded. Their dictionaries cost time and grow files: on
+/// 367k support plans, ingesting took 4.1 s instead of 4.6 s and `plan_events` was 45 MB
+/// instead of 47 MB.
+const DISTINCT_COLUMNS: [&str; 6] = [
+    "event_id",
+    "plan_id",
+    "occurred_at",
+    "source_offset",
+    "source_line",
+    "desired_outcomes.list.element.text",
+];
+
 /// Parquet writer settings for every table: zstd compression at `zstd_level`, row groups of
-/// [`ROW_GROUP_ROWS`].
+/// [`ROW_GROUP_ROWS`], no dictionaries for [`DISTINCT_COLUMNS`].
 pub(crate) fn writer_properties(zstd_level: i32) -> WriterProperties {
     let level = ZstdLevel::try_new(zstd_level).expect("a valid zstd level");
-    WriterProperties::builder()
-        .set_compression(Compression::ZSTD(level))
+    let mut b = WriterProperties::builder();
+    for column in DISTINCT_COLUMNS {
+        let path = ColumnPath::new(column.split('.').map(str::to_owned).collect());
+        b = b.set_column_dictionary_enabled(path, false);
+    }
+    b.set_compression(Compression::ZSTD(level))
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .build()
 }
