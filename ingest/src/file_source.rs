@@ -20,7 +20,7 @@ use crate::decode::judge_many;
 use crate::metrics::Metrics;
 use crate::pipeline::{apply, Handled, Message};
 use crate::position::{Origin, StreamId};
-use crate::sink::Sink;
+use crate::sink::{Pace, Sink};
 use crate::Error;
 
 /// The tables a file stream writes to: files hold both kinds of event.
@@ -209,14 +209,20 @@ async fn ingest_one(
             }
             if batch.is_due(&config.flush) {
                 dead_letters.sync()?;
-                flush(sink, std::mem::take(&mut batch), metrics).await?;
+                let pace = if batch.is_full(&config.flush) {
+                    Pace::Backlog
+                } else {
+                    Pace::Steady
+                };
+                flush(sink, std::mem::take(&mut batch), metrics, pace).await?;
                 progress(path, read_bytes, size);
             }
         }
     }
     dead_letters.sync()?;
     if !batch.is_empty() {
-        flush(sink, batch, metrics).await?;
+        // The end of a file: the input's pace no longer presses.
+        flush(sink, batch, metrics, Pace::Steady).await?;
     }
     progress(path, read_bytes, size);
     Ok(())
@@ -235,14 +241,14 @@ struct Line {
     oversize: bool,
 }
 
-async fn flush(sink: &mut Sink, batch: Batch, metrics: &Metrics) -> Result<(), Error> {
+async fn flush(sink: &mut Sink, batch: Batch, metrics: &Metrics, pace: Pace) -> Result<(), Error> {
     let started = Instant::now();
     let report = sink.commit(batch).await?;
     for (table, rows) in &report.rows {
         metrics.written(table, *rows);
     }
     metrics.flushed(started.elapsed(), report.commits);
-    Ok(())
+    sink.maintain_if_due(pace).await
 }
 
 fn is_blank(line: &[u8]) -> bool {

@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 
 use crate::batch::Batch;
 use crate::position::{StreamId, Watermarks};
-use crate::sink::{FlushReport, Sink};
+use crate::sink::{FlushReport, Pace, Sink};
 use crate::Error;
 
 /// How long a commit waits for its batch's dead letters to be acknowledged.
@@ -32,6 +32,8 @@ pub(super) struct Ended {
     pub letters: usize,
     pub positions: Positions,
     pub started: Instant,
+    /// How input was arriving when the batch was cut.
+    pub pace: Pace,
 }
 
 /// What a commit's task hands back: the sink, and the dead letters waited for and the report.
@@ -41,6 +43,7 @@ struct Running {
     task: JoinHandle<Outcome>,
     positions: Positions,
     started: Instant,
+    pace: Pace,
     /// The sink's watermarks once this commit succeeds.
     ahead: Watermarks,
 }
@@ -76,7 +79,7 @@ impl Committer {
 
     /// Starts committing `batch` once `letters` (its dead letters) are acknowledged. Call
     /// only when idle: [`Committer::wait`] first.
-    pub fn start(&mut self, batch: Batch, letters: Vec<DeliveryFuture>) {
+    pub fn start(&mut self, batch: Batch, letters: Vec<DeliveryFuture>, pace: Pace) {
         let mut sink = self
             .idle
             .take()
@@ -101,6 +104,7 @@ impl Committer {
             task,
             positions,
             started: Instant::now(),
+            pace,
             ahead,
         });
     }
@@ -124,6 +128,7 @@ impl Committer {
             letters,
             positions: running.positions,
             started: running.started,
+            pace: running.pace,
         })
     }
 

@@ -73,11 +73,11 @@ impl KafkaConfig {
             .set("auto.offset.reset", "earliest")
             .set("enable.partition.eof", "false")
             .set("fetch.wait.max.ms", self.fetch_wait_max_ms.to_string())
-            // Prefetch up to 96 MiB: the client keeps fetching while a batch commits (the loop
-            // then works through it at full speed instead of waiting on fetches; on 1M events
-            // from Tansu, 32 MiB gave 20.5k events/s and 96 MiB 27.4k), within the 512 MiB
-            // peak budget.
-            .set("queued.max.messages.kbytes", "98304")
+            // Prefetch up to 64 MiB: the client keeps fetching while the loop is busy (on 1M
+            // events from Tansu, before commits ran in the background, 32 MiB gave 20.5k
+            // events/s and 96 MiB 27.4k). With a batch committing in the background besides
+            // the one filling, 96 MiB put peak RSS over the 512 MiB budget; see `FlushPolicy`.
+            .set("queued.max.messages.kbytes", "65536")
             .set("session.timeout.ms", "10000")
             .set("heartbeat.interval.ms", "1000")
             // The client's own statistics, for consumer lag per partition (see

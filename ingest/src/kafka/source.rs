@@ -27,7 +27,7 @@ use crate::decode::{judge_many, Verdict as Judged};
 use crate::metrics::Metrics;
 use crate::pipeline::{apply, Handled, Message};
 use crate::position::{tables_of, StreamId};
-use crate::sink::Sink;
+use crate::sink::{Pace, Sink};
 use crate::Error;
 
 use super::Partition;
@@ -46,6 +46,8 @@ struct State {
     /// Set when a message had to be dropped without a seek to read it again: the batch is
     /// dropped and every partition re-read from the tables' positions.
     reread: bool,
+    /// Set once shutdown begins.
+    stopping: bool,
     /// Counts the times every partition was sought again (assignments, re-reads): messages
     /// fetched before then are read again.
     epoch: u64,
@@ -95,6 +97,7 @@ pub async fn run(
         watch: GroupWatch::new(Instant::now()),
         resume: ResumeCheck::default(),
         reread: false,
+        stopping: false,
         epoch: 0,
     };
     tokio::pin!(shutdown);
@@ -123,6 +126,7 @@ pub async fn run(
         }
     }
     tracing::info!("Shutting down: committing what is batched.");
+    state.stopping = true;
     state.apply_assignments(&consumer).await?;
     if !state.batch.is_empty() {
         state.flush(&consumer).await;
@@ -370,8 +374,14 @@ impl State {
         if self.reread {
             return;
         }
+        // Stopping counts as a backlog: compaction is left for the next start.
+        let pace = if self.stopping || self.batch.is_full(&self.config.flush) {
+            Pace::Backlog
+        } else {
+            Pace::Steady
+        };
         let batch = std::mem::take(&mut self.batch);
-        self.committer.start(batch, self.dead_letters.take());
+        self.committer.start(batch, self.dead_letters.take(), pace);
     }
 
     /// Waits for the background commit, if one runs, and acts on how it ended: offsets
@@ -392,6 +402,10 @@ impl State {
                 self.metrics
                     .flushed(ended.started.elapsed(), report.commits);
                 self.commit_offsets(consumer, &ended.positions);
+                // Between commits, so that compaction's memory never adds to a commit's.
+                if let Err(e) = self.committer.sink().maintain_if_due(ended.pace).await {
+                    tracing::warn!(error = %e, "Maintenance failed; will retry later.");
+                }
             }
             Err(e) => {
                 let race = matches!(&e, Error::Store(s) if s.is_concurrent_transaction());
