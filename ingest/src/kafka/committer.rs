@@ -7,7 +7,8 @@
 //! batched since and re-reads from the tables, whose watermarks are then read afresh.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use futures::future::try_join_all;
 use rdkafka::producer::DeliveryFuture;
@@ -20,7 +21,44 @@ use crate::sink::{FlushReport, Pace, Sink};
 use crate::Error;
 
 /// How long a commit waits for its batch's dead letters to be acknowledged.
-const DEAD_LETTER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+const DEAD_LETTER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Whether a background commit is running, for the rebalance callback: partitions are
+/// handed over only once no commit of theirs can land any more. (The loop polls the client
+/// while a commit runs, and the callback runs inside those polls: without the gate another
+/// instance could read a partition's position from the tables before this instance's commit
+/// of it lands.)
+#[derive(Debug, Default)]
+pub struct CommitGate {
+    running: Mutex<bool>,
+    ended: Condvar,
+}
+
+impl CommitGate {
+    fn set(&self, running: bool) {
+        *self.running.lock().unwrap_or_else(|e| e.into_inner()) = running;
+        self.ended.notify_all();
+    }
+
+    /// Blocks until no commit runs, or `timeout` passes; whether none runs.
+    pub fn wait_idle(&self, timeout: Duration) -> bool {
+        let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        let (running, _) = self
+            .ended
+            .wait_timeout_while(running, timeout, |running| *running)
+            .unwrap_or_else(|e| e.into_inner());
+        !*running
+    }
+}
+
+/// Marks the gate idle when the commit's task ends, whichever way it ends.
+struct Leave(Arc<CommitGate>);
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
 
 /// The positions of a batch: for each stream, the tables it writes to and its last position.
 pub(super) type Positions = BTreeMap<StreamId, (Vec<Table>, i64)>;
@@ -52,13 +90,15 @@ struct Running {
 pub(super) struct Committer {
     idle: Option<Sink>,
     running: Option<Running>,
+    gate: Arc<CommitGate>,
 }
 
 impl Committer {
-    pub fn new(sink: Sink) -> Self {
+    pub fn new(sink: Sink, gate: Arc<CommitGate>) -> Self {
         Self {
             idle: Some(sink),
             running: None,
+            gate,
         }
     }
 
@@ -92,7 +132,10 @@ impl Committer {
                 ahead.set(t, stream.clone(), mark);
             }
         }
+        self.gate.set(true);
+        let leave = Leave(self.gate.clone());
         let task = tokio::spawn(async move {
+            let _leave = leave;
             let result = async {
                 let n = wait_for_letters(letters).await?;
                 Ok((n, sink.commit(batch).await?))
@@ -165,4 +208,26 @@ async fn wait_for_letters(letters: Vec<DeliveryFuture>) -> Result<usize, Error> 
         }
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revocation_waits_for_the_running_commit_to_end() {
+        let gate = Arc::new(CommitGate::default());
+        assert!(gate.wait_idle(Duration::ZERO));
+        gate.set(true);
+        assert!(!gate.wait_idle(Duration::from_millis(20)));
+        let leave = Leave(gate.clone());
+        let ender = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            drop(leave);
+        });
+        let started = Instant::now();
+        assert!(gate.wait_idle(Duration::from_secs(10)));
+        assert!(started.elapsed() >= Duration::from_millis(40));
+        ender.join().expect("the commit's end");
+    }
 }

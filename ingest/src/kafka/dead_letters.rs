@@ -34,7 +34,7 @@ impl DeadLetters {
         }
     }
 
-    /// Queues one dead letter; delivery is awaited by [`DeadLetters::flush`].
+    /// Queues one dead letter; its delivery is awaited by the commit of its batch ([`DeadLetters::take`]).
     pub fn send(&mut self, letter: DeadLetter<'_>) -> Result<(), Error> {
         let topic = dead_letter(letter.topic);
         let partition = letter.partition.to_string();

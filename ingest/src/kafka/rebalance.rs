@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
+use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::KafkaResult;
@@ -19,6 +20,8 @@ use stf_store::Store;
 
 use crate::metrics::Metrics;
 use crate::position::{tables_of, StreamId, Watermarks};
+
+use super::committer::CommitGate;
 
 /// A change of the partitions this instance owns.
 #[derive(Debug, Clone)]
@@ -36,7 +39,14 @@ pub struct TablePositions {
     pub events: std::sync::Mutex<Sender<Assignment>>,
     /// Where the client's statistics put each partition's consumer lag.
     pub metrics: Arc<Metrics>,
+    /// Whether a background commit runs (see `committer`).
+    pub commits: Arc<CommitGate>,
 }
+
+/// The longest a revocation waits for a background commit: longer than a commit waits for
+/// its dead letters. Past it the partitions go anyway, and Delta's conflict check on the
+/// `txn` actions is what stops two instances committing the same offsets.
+const REVOKE_WAIT: Duration = Duration::from_secs(60);
 
 impl ClientContext for TablePositions {
     /// Records each owned partition's lag as the client measures it (`statistics.interval.ms`,
@@ -100,7 +110,9 @@ impl ConsumerContext for TablePositions {
                 self.notify(Assignment::Assigned(starts));
             }
             RDKafkaRespErr::RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS => {
-                // The main loop must not commit what it batched from these partitions.
+                // A commit running in the background lands before the partitions go to
+                // another instance; the main loop then drops what it batched since.
+                self.wait_for_commit();
                 self.notify(Assignment::Revoked);
                 if let Err(e) = base_consumer.unassign() {
                     tracing::warn!(error = %e, "Unassign failed.");
@@ -109,6 +121,7 @@ impl ConsumerContext for TablePositions {
             }
             other => {
                 tracing::warn!(error = ?other, "Rebalance error.");
+                self.wait_for_commit();
                 let _ = base_consumer.unassign();
                 self.notify(Assignment::Revoked);
             }
@@ -150,6 +163,15 @@ pub fn commit_next<'a, C: Consumer<X>, X: ConsumerContext>(
 }
 
 impl TablePositions {
+    fn wait_for_commit(&self) {
+        if !self.commits.wait_idle(REVOKE_WAIT) {
+            tracing::warn!(
+                waited_s = REVOKE_WAIT.as_secs(),
+                "A commit still runs as partitions are revoked; handing them over anyway."
+            );
+        }
+    }
+
     fn notify(&self, a: Assignment) {
         let sender = self
             .events

@@ -16,7 +16,7 @@ use rdkafka::Message as _;
 use stf_schemas::tables::Table;
 use stf_store::Store;
 
-use super::committer::Committer;
+use super::committer::{CommitGate, Committer};
 use super::config::KafkaConfig;
 use super::dead_letters::{DeadLetter, DeadLetters};
 use super::group_watch::{GroupWatch, Observation, Problem, Verdict};
@@ -72,7 +72,9 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error> {
     let (tx, assignments) = std::sync::mpsc::channel();
+    let commits = Arc::new(CommitGate::default());
     let context = TablePositions {
+        commits: commits.clone(),
         store: store.clone(),
         metrics: metrics.clone(),
         group: config.group.clone(),
@@ -90,7 +92,7 @@ pub async fn run(
         config,
         assignments,
         dead_letters: DeadLetters::new(producer),
-        committer: Committer::new(sink),
+        committer: Committer::new(sink, commits),
         metrics,
         assigned: Vec::new(),
         batch: Batch::default(),
@@ -404,7 +406,10 @@ impl State {
                 self.commit_offsets(consumer, &ended.positions);
                 // Between commits, so that compaction's memory never adds to a commit's.
                 if let Err(e) = self.committer.sink().maintain_if_due(ended.pace).await {
-                    tracing::warn!(error = %e, "Maintenance failed; will retry later.");
+                    // A table could not be reopened after a failed pass: re-read everything,
+                    // which reopens every table.
+                    tracing::warn!(error = %e, "Maintenance failed; re-reading from the tables.");
+                    self.reread = true;
                 }
             }
             Err(e) => {
