@@ -69,18 +69,19 @@ pub(super) struct Ended {
     /// Dead letters the batch waited for.
     pub letters: usize,
     pub positions: Positions,
-    pub started: Instant,
+    /// How long the commit took, from its start to its task's end.
+    pub took: Duration,
     /// How input was arriving when the batch was cut.
     pub pace: Pace,
 }
 
-/// What a commit's task hands back: the sink, and the dead letters waited for and the report.
-type Outcome = (Sink, Result<(usize, FlushReport), Error>);
+/// What a commit's task hands back: the sink, the dead letters waited for and the report,
+/// and how long it took.
+type Outcome = (Sink, Result<(usize, FlushReport), Error>, Duration);
 
 struct Running {
     task: JoinHandle<Outcome>,
     positions: Positions,
-    started: Instant,
     pace: Pace,
     /// The sink's watermarks once this commit succeeds.
     ahead: Watermarks,
@@ -112,6 +113,11 @@ impl Committer {
         }
     }
 
+    /// Whether a commit runs or waits to be collected.
+    pub fn is_busy(&self) -> bool {
+        self.running.is_some()
+    }
+
     /// Whether a commit has ended and waits to be collected by [`Committer::wait`].
     pub fn has_ended(&self) -> bool {
         self.running.as_ref().is_some_and(|r| r.task.is_finished())
@@ -134,6 +140,7 @@ impl Committer {
         }
         self.gate.set(true);
         let leave = Leave(self.gate.clone());
+        let started = Instant::now();
         let task = tokio::spawn(async move {
             let _leave = leave;
             let result = async {
@@ -141,12 +148,11 @@ impl Committer {
                 Ok((n, sink.commit(batch).await?))
             }
             .await;
-            (sink, result)
+            (sink, result, started.elapsed())
         });
         self.running = Some(Running {
             task,
             positions,
-            started: Instant::now(),
             pace,
             ahead,
         });
@@ -155,7 +161,7 @@ impl Committer {
     /// Waits for the running commit, if any, to end; afterwards the sink is idle.
     pub async fn wait(&mut self) -> Option<Ended> {
         let running = self.running.take()?;
-        let (sink, result) = match running.task.await {
+        let (sink, result, took) = match running.task.await {
             Ok(done) => done,
             // The task panicked (a bug, not input): nothing of the batch is known to be
             // committed, and the sink went with the task.
@@ -170,7 +176,7 @@ impl Committer {
             result,
             letters,
             positions: running.positions,
-            started: running.started,
+            took,
             pace: running.pace,
         })
     }

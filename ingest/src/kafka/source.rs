@@ -104,10 +104,15 @@ pub async fn run(
     };
     tokio::pin!(shutdown);
     loop {
-        let wait = state
+        let mut wait = state
             .batch
             .time_left(&state.config.flush)
             .max(Duration::from_millis(10));
+        if state.committer.is_busy() {
+            // Collect a commit soon after it ends, even when no message comes: its offsets,
+            // metrics and maintenance (or the re-read after a failure) wait for that.
+            wait = wait.min(COLLECT_EVERY);
+        }
         tokio::select! {
             () = &mut shutdown => break,
             received = tokio::time::timeout(wait, consumer.recv()) => {
@@ -136,6 +141,9 @@ pub async fn run(
     state.conclude(&consumer).await;
     Ok(())
 }
+
+/// How often the loop looks for a background commit that has ended when no message comes.
+const COLLECT_EVERY: Duration = Duration::from_millis(100);
 
 /// The most messages taken from the client at once, when it has them ready: judged together
 /// on every core, then applied in order.
@@ -401,8 +409,7 @@ impl State {
                 for (table, rows) in &report.rows {
                     self.metrics.written(table, *rows);
                 }
-                self.metrics
-                    .flushed(ended.started.elapsed(), report.commits);
+                self.metrics.flushed(ended.took, report.commits);
                 self.commit_offsets(consumer, &ended.positions);
                 // Between commits, so that compaction's memory never adds to a commit's.
                 if let Err(e) = self.committer.sink().maintain_if_due(ended.pace).await {
