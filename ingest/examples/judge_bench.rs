@@ -1,9 +1,9 @@
 //! How much of judging a message is JSON parsing: times, on one core and side by side, a
-//! parse that keeps nothing (the floor), a parse into `serde_json::Value`, and `judge`
-//! (parse, validate, redact), over the first lines of an NDJSON file; `judge_many` on every
-//! core, 1,024 messages at a time as the Kafka source groups them. Then what the ingest loop
-//! does with a verdict: `apply` it to a batch (rows into columns), and the batch's columns
-//! made Arrow record batches, as a commit begins.
+//! parse that keeps nothing (the floor), a parse into `serde_json::Value`, `decode` (with and
+//! without its quick path) and `judge` (parse, validate, redact), over the first lines of an
+//! NDJSON file; `judge_many` on every core, 1,024 messages at a time as the Kafka source groups
+//! them. Then what the ingest loop does with a verdict: `apply` it to a batch (rows into
+//! columns), and the batch's columns made Arrow record batches, as a commit begins.
 //!
 //! `cargo run --release -p stf-ingest --example judge_bench -- FILE [LINES] [decode]`
 //! (with `decode`: only decodes, five times over, and prints nothing: for a profiler)
@@ -51,6 +51,11 @@ fn main() -> anyhow::Result<()> {
             let _ = std::hint::black_box(stf_schemas::validate::decode(l));
         }
     });
+    let full = best_of(3, || {
+        for l in &lines {
+            let _ = std::hint::black_box(stf_schemas::validate::decode_fully(l));
+        }
+    });
     let judged = best_of(3, || {
         for l in &lines {
             let _ = std::hint::black_box(stf_ingest::decode::judge(l));
@@ -85,6 +90,7 @@ fn main() -> anyhow::Result<()> {
         ("parse, keep nothing", floor),
         ("parse into serde_json::Value", value),
         ("decode (parse, validate, type)", decoded),
+        ("decode, full check only (tree)", full),
         ("judge (decode, redact)", judged),
         ("judge_many, 1024 at a time, all cores", many),
         ("apply a verdict to a batch", applied),

@@ -40,8 +40,9 @@ impl Default for Limits {
 /// with 2 (07, a DISTINCT over 4.3M outcomes: 0.72 to 0.65 s, interleaved, best of 15 each;
 /// 04: 269-279 to 231-250 ms over two bench runs each), as each partition's hash table is
 /// half the size and one partition computes while another waits on its input. 8 and 16
-/// were no better than 4 in single runs, and the small queries did not change. The cap keeps a large machine from splitting a query, and its share of a memory
-/// pool that never spills, into very many pieces for a gain measured only on a small one.
+/// were no better than 4 in single runs, and the small queries did not change. The cap
+/// keeps a large machine from splitting a query, and its share of a memory pool that never
+/// spills, into very many pieces for a gain measured only on a small one.
 fn default_partitions() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     (2 * cores).min(cores.max(16))

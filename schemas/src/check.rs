@@ -172,8 +172,8 @@ impl Checker {
             self.wrong_type(at, "a string", v);
             return None;
         };
-        let n = s.chars().count();
-        if n < min || n > max {
+        if !has_chars(s, min, max) {
+            let n = s.chars().count();
             self.push(
                 at,
                 Reason::TextLength,
@@ -189,10 +189,7 @@ impl Checker {
             self.wrong_type(at, "a string", v);
             return;
         };
-        let ok_chars = s
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if !ok_chars || s.len() < min || s.len() > max {
+        if !is_identifier(s, min, max) {
             self.push(
                 at,
                 Reason::InvalidId,
@@ -311,6 +308,18 @@ impl Checker {
             self.push(at, Reason::InvalidEventId, "is not a UUID");
         }
     }
+}
+
+/// Whether `s` has `min..=max` characters.
+pub(crate) fn has_chars(s: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&s.chars().count())
+}
+
+/// Whether `s` is an identifier of `min..=max` characters of `[A-Za-z0-9_-]`.
+pub(crate) fn is_identifier(s: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Whether `s` is a UUID in its hyphenated 8-4-4-4-12 hex form.

@@ -11,7 +11,7 @@
 //! generator makes (`generator/tests/bad_messages.rs`) and over single-rule breaks
 //! (`validate`'s tests).
 
-use crate::check::is_uuid;
+use crate::check::{has_chars, is_identifier, is_uuid};
 use crate::codes::PlanEventType;
 use crate::councils;
 use crate::event::{
@@ -39,7 +39,7 @@ fn plan_keeps_contract(e: &SupportPlanEvent) -> bool {
     };
     e.schema == SUPPORT_PLAN_SCHEMA
         && is_uuid(&e.event_id)
-        && identifier(&e.plan_id, 8, 64)
+        && is_identifier(&e.plan_id, 8, 64)
         && e.plan_version >= 1
         && councils::is_known(&e.local_authority)
         && e.locality.as_deref().is_none_or(locality)
@@ -47,10 +47,10 @@ fn plan_keeps_contract(e: &SupportPlanEvent) -> bool {
         && e.desired_outcomes.len() <= 30
         && e.desired_outcomes
             .iter()
-            .all(|o| chars(&o.text, 1, 1000) && o.priority.is_none_or(|p| (1..=5).contains(&p)))
+            .all(|o| has_chars(&o.text, 1, 1000) && o.priority.is_none_or(|p| (1..=5).contains(&p)))
         && e.planned_support.len() <= 50
         && e.planned_support.iter().all(|s| {
-            chars(&s.description, 1, 500)
+            has_chars(&s.description, 1, 500)
                 && s.hours_per_week.is_none_or(|h| h >= 0.0)
                 && (0.0..=MAX_AMOUNT_GBP).contains(&s.annual_cost_gbp)
         })
@@ -61,11 +61,11 @@ fn plan_keeps_contract(e: &SupportPlanEvent) -> bool {
 fn service_keeps_contract(e: &ProviderServiceEvent) -> bool {
     e.schema == PROVIDER_SERVICE_SCHEMA
         && is_uuid(&e.event_id)
-        && identifier(&e.service_id, 1, 64)
-        && identifier(&e.organization_id, 1, 64)
-        && chars(&e.organization_name, 1, 200)
-        && chars(&e.service_name, 1, 200)
-        && chars(&e.description, 0, 2000)
+        && is_identifier(&e.service_id, 1, 64)
+        && is_identifier(&e.organization_id, 1, 64)
+        && has_chars(&e.organization_name, 1, 200)
+        && has_chars(&e.service_name, 1, 200)
+        && has_chars(&e.description, 0, 2000)
         && e.categories.as_ref().is_none_or(|c| c.len() <= 19)
         && (1..=17).contains(&e.service_types.len())
         && (1..=200).contains(&e.local_authorities.len())
@@ -81,18 +81,6 @@ fn service_keeps_contract(e: &ProviderServiceEvent) -> bool {
             .as_ref()
             .and_then(|c| c.amount_gbp)
             .is_none_or(|a| (0.0..=MAX_AMOUNT_GBP).contains(&a))
-}
-
-/// `Checker::string`'s rule: `min..=max` characters.
-fn chars(s: &str, min: usize, max: usize) -> bool {
-    (min..=max).contains(&s.chars().count())
-}
-
-/// `Checker::identifier`'s rule.
-fn identifier(s: &str, min: usize, max: usize) -> bool {
-    (min..=max).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// `validate::locality`'s rule: a postcode district, not a full postcode.

@@ -1,6 +1,5 @@
 //! The consume → judge → batch → commit loop.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
@@ -16,7 +15,7 @@ use rdkafka::Message as _;
 use stf_schemas::tables::Table;
 use stf_store::Store;
 
-use super::committer::{CommitGate, Committer};
+use super::committer::{CommitGate, Committer, Positions};
 use super::config::KafkaConfig;
 use super::dead_letters::{DeadLetter, DeadLetters};
 use super::group_watch::{GroupWatch, Observation, Problem, Verdict};
@@ -384,7 +383,7 @@ impl State {
         if self.reread {
             return;
         }
-        // Stopping counts as a backlog: compaction is left for the next start.
+        // Stopping counts as a backlog (see `conclude`).
         let pace = if self.stopping || self.batch.is_full(&self.config.flush) {
             Pace::Backlog
         } else {
@@ -411,8 +410,14 @@ impl State {
                 }
                 self.metrics.flushed(ended.took, report.commits);
                 self.commit_offsets(consumer, &ended.positions);
-                // Between commits, so that compaction's memory never adds to a commit's.
-                if let Err(e) = self.committer.sink().maintain_if_due(ended.pace).await {
+                // Between commits, so that compaction's memory never adds to a commit's; and
+                // not while stopping (compaction is left for the next start).
+                let pace = if self.stopping {
+                    Pace::Backlog
+                } else {
+                    ended.pace
+                };
+                if let Err(e) = self.committer.sink().maintain_if_due(pace).await {
                     // A table could not be reopened after a failed pass: re-read everything,
                     // which reopens every table.
                     tracing::warn!(error = %e, "Maintenance failed; re-reading from the tables.");
@@ -490,11 +495,7 @@ impl State {
     }
 
     /// Commits to Kafka the offsets after the batch just committed to the tables.
-    fn commit_offsets(
-        &self,
-        consumer: &StreamConsumer<TablePositions>,
-        positions: &BTreeMap<StreamId, (Vec<Table>, i64)>,
-    ) {
+    fn commit_offsets(&self, consumer: &StreamConsumer<TablePositions>, positions: &Positions) {
         let next = self.assigned.iter().filter_map(|(topic, p)| {
             let stream = StreamId::kafka(&self.config.group, topic, *p);
             let (_, last) = positions.get(&stream)?;
