@@ -9,7 +9,7 @@ use stf_schemas::privacy::Redactions;
 use stf_schemas::tables::Table;
 use stf_schemas::validate::Rejection;
 
-use crate::columns::{PlanColumns, RejectedColumns, ServiceColumns};
+use crate::columns::{ByMonth, PlanColumns, RejectedColumns, ServiceColumns};
 use crate::position::{Origin, StreamId};
 
 /// When a batch is committed: whichever limit is reached first.
@@ -41,8 +41,9 @@ impl Default for FlushPolicy {
 /// of each stream they cover.
 #[derive(Default)]
 pub struct Batch {
-    pub plans: PlanColumns,
-    pub services: ServiceColumns,
+    /// Accepted rows by month (the tables' partition): each month is written as it is.
+    pub plans: ByMonth<PlanColumns>,
+    pub services: ByMonth<ServiceColumns>,
     pub rejected: RejectedColumns,
     /// For each stream in the batch: the tables it writes to and its last position.
     pub streams: BTreeMap<StreamId, (Vec<Table>, i64)>,
@@ -84,8 +85,14 @@ impl Batch {
         now: DateTime<Utc>,
     ) -> Result<(), Rejection> {
         let pushed = match &event {
-            Event::SupportPlan(e) => self.plans.push(e, redactions.total(), origin, now),
-            Event::ProviderService(e) => self.services.push(e, redactions.total(), origin, now),
+            Event::SupportPlan(e) => {
+                let month = self.plans.month(e.occurred_at);
+                month.push(e, redactions.total(), origin, now)
+            }
+            Event::ProviderService(e) => {
+                let month = self.services.month(e.occurred_at);
+                month.push(e, redactions.total(), origin, now)
+            }
         };
         match pushed {
             Ok(()) => {

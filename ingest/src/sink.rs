@@ -112,16 +112,19 @@ impl Sink {
             ..
         } = batch;
         for t in ORDER {
-            // A table's columns become a batch when its turn comes; building them moves the
+            // A table's columns become batches when its turn comes (one a month for the event
+            // tables, each written to its partition as it is); building them moves the
             // buffers, it does not copy them.
-            let batch = match t {
+            let batches = match t {
                 Table::PlanEvents => plans.finish()?,
                 Table::ServiceEvents => services.finish()?,
-                Table::RejectedEvents => rejected.finish()?,
+                Table::RejectedEvents => Some(rejected.finish()?)
+                    .filter(|b| b.num_rows() > 0)
+                    .into_iter()
+                    .collect(),
                 other => unreachable!("{} is not an event table", other.name()),
             };
-            let rows = batch.num_rows();
-            let batches = if rows > 0 { vec![batch] } else { Vec::new() };
+            let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
             let txns: Vec<AppTxn> = streams
                 .iter()
                 .filter(|(_, (tables, _))| tables.contains(&t))

@@ -1,13 +1,18 @@
 //! Appending to a table in one atomic Delta commit that also records application
 //! transactions (`txn` actions): the exactly-once protocol's building block.
 
+use deltalake::arrow::array::{Array, AsArray};
+use deltalake::arrow::compute::{max, min};
+use deltalake::arrow::datatypes::Date32Type;
 use deltalake::arrow::record_batch::RecordBatch;
+use deltalake::kernel::scalars::ScalarExt;
 use deltalake::kernel::transaction::{CommitBuilder, CommitProperties};
 use deltalake::kernel::Transaction;
 use deltalake::protocol::DeltaOperation;
 use deltalake::protocol::SaveMode;
-use deltalake::writer::{DeltaWriter, RecordBatchWriter};
+use deltalake::writer::{DeltaWriter, RecordBatchWriter, WriteMode};
 use deltalake::DeltaTable;
+use indexmap::IndexMap;
 use stf_schemas::tables::Table;
 
 use crate::store::{writer_properties, APPEND_ZSTD_LEVEL};
@@ -59,10 +64,16 @@ impl Store {
             .with_writer_properties(writer_properties(APPEND_ZSTD_LEVEL))
             .with_commit_properties(props);
         for batch in batches {
-            writer
-                .write(batch)
-                .await
-                .map_err(|e| Error::delta(which.name(), e))?;
+            let written = match single_partition(&batch, which.partition_columns()) {
+                // A batch of one partition (the ingest builds them so) goes to that
+                // partition's file as it is; any other is split by value, a copy of its rows.
+                Some(values) => writer
+                    .write_partition(batch, &values, WriteMode::Default)
+                    .await
+                    .map(drop),
+                None => writer.write(batch).await,
+            };
+            written.map_err(|e| Error::delta(which.name(), e))?;
         }
         let mut table = table;
         let version = writer
@@ -117,6 +128,25 @@ impl Store {
             .await
             .map_err(|e| Error::delta(which.name(), e))
     }
+}
+
+/// The partition values of `batch` when every row has the same ones: for a table partitioned
+/// by one date column (as the event tables are), the batch's only date. `None` for a batch of
+/// several partitions, or of a kind of partitioning this does not recognise.
+fn single_partition<S: ScalarExt>(
+    batch: &RecordBatch,
+    columns: &[&str],
+) -> Option<IndexMap<String, S>> {
+    let [name] = columns else {
+        return None;
+    };
+    let column = batch.column_by_name(name)?;
+    let dates = column.as_primitive_opt::<Date32Type>()?;
+    if dates.is_empty() || dates.null_count() > 0 || min(dates) != max(dates) {
+        return None;
+    }
+    let value = S::from_array(column.as_ref(), 0)?;
+    Some(IndexMap::from([((*name).to_owned(), value)]))
 }
 
 fn classify(which: Table, txns: &[AppTxn], e: deltalake::DeltaTableError) -> Error {

@@ -5,6 +5,7 @@
 //! A pending commit is held as column buffers, not as row structs: a string costs its bytes
 //! and one offset, and nothing is converted twice.
 
+mod by_month;
 mod common;
 mod plan;
 mod rejected;
@@ -23,6 +24,7 @@ use stf_schemas::event::Event;
 use stf_schemas::tables::{Table, MONEY};
 use stf_schemas::validate::Rejection;
 
+pub use by_month::{ByMonth, Rows};
 #[cfg(test)]
 pub(crate) use plan::tests as plan_tests;
 pub use plan::PlanColumns;

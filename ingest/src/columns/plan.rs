@@ -218,6 +218,16 @@ fn struct_list(
     ListArray::try_new(item, offsets, Arc::new(values), None)
 }
 
+impl super::Rows for PlanColumns {
+    fn rows(&self) -> usize {
+        self.len()
+    }
+
+    fn finish(&mut self) -> Result<RecordBatch, Error> {
+        PlanColumns::finish(self)
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -147,6 +147,16 @@ impl ServiceColumns {
     }
 }
 
+impl super::Rows for ServiceColumns {
+    fn rows(&self) -> usize {
+        self.len()
+    }
+
+    fn finish(&mut self) -> Result<RecordBatch, Error> {
+        ServiceColumns::finish(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
