@@ -10,6 +10,13 @@ use stf_store::{AppTxn, Store, Table};
 
 fn rejected_batch(offsets: std::ops::Range<i64>) -> RecordBatch {
     let n = offsets.clone().count();
+    rejected_batch_on(offsets, vec![19_700; n])
+}
+
+/// Rejections at `offsets`, one a day of `dates` (days since 1970-01-01).
+fn rejected_batch_on(offsets: std::ops::Range<i64>, dates: Vec<i32>) -> RecordBatch {
+    let n = offsets.clone().count();
+    assert_eq!(n, dates.len());
     let schema = Table::RejectedEvents.schema();
     let columns: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from(vec![Some("support-plans"); n])),
@@ -23,7 +30,7 @@ fn rejected_batch(offsets: std::ops::Range<i64>) -> RecordBatch {
         Arc::new(
             TimestampMicrosecondArray::from(vec![1_700_000_000_000_000; n]).with_timezone("UTC"),
         ),
-        Arc::new(Date32Array::from(vec![19_700; n])),
+        Arc::new(Date32Array::from(dates)),
     ];
     RecordBatch::try_new(schema, columns).expect("columns match the schema")
 }
@@ -232,4 +239,81 @@ async fn a_large_commit_is_written_in_several_row_groups() {
         groups.iter().all(|(_, n)| *n <= 128 * 1024),
         "row groups: {groups:?}"
     );
+}
+
+/// A batch of one date goes to that date's partition as it is; a batch of several is split by
+/// date. Either way every row is in the partition of its own date, and each file's `add`
+/// action carries its partition value and statistics for readers to prune with.
+#[tokio::test]
+async fn rows_land_in_the_partition_of_their_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let table = store.load_or_create(Table::RejectedEvents).await.unwrap();
+    let mixed = rejected_batch_on(0..4, vec![19_700, 19_701, 19_700, 19_701]);
+    let single = rejected_batch_on(4..6, vec![19_702; 2]);
+    let (_, commit) = store
+        .append(table, Table::RejectedEvents, vec![mixed, single], &txn(5))
+        .await
+        .unwrap();
+    assert_eq!(commit.rows, 6);
+
+    let log = dir
+        .path()
+        .join("rejected_events/_delta_log")
+        .join(format!("{:020}.json", commit.version));
+    let mut by_date: Vec<(String, i64, Vec<i64>)> = Vec::new();
+    for line in std::fs::read_to_string(log).unwrap().lines() {
+        let action: serde_json::Value = serde_json::from_str(line).unwrap();
+        let Some(add) = action.get("add") else {
+            continue;
+        };
+        let date = add["partitionValues"]["rejected_date"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let stats: serde_json::Value =
+            serde_json::from_str(add["stats"].as_str().unwrap()).unwrap();
+        let path = dir
+            .path()
+            .join("rejected_events")
+            .join(add["path"].as_str().unwrap());
+        assert!(
+            path.to_string_lossy()
+                .contains(&format!("rejected_date={date}/")),
+            "{path:?} is in its partition's folder"
+        );
+        let offsets = source_offsets(&path);
+        assert_eq!(stats["numRecords"], offsets.len());
+        assert_eq!(stats["minValues"]["source_offset"], offsets[0]);
+        by_date.push((date, stats["numRecords"].as_i64().unwrap(), offsets));
+    }
+    by_date.sort();
+    assert_eq!(
+        by_date,
+        [
+            ("2023-12-09".to_owned(), 2, vec![0, 2]),
+            ("2023-12-10".to_owned(), 2, vec![1, 3]),
+            ("2023-12-11".to_owned(), 2, vec![4, 5]),
+        ]
+    );
+}
+
+/// The `source_offset` column of a Parquet file, in file order.
+fn source_offsets(path: &std::path::Path) -> Vec<i64> {
+    use deltalake::arrow::array::AsArray;
+    use deltalake::arrow::datatypes::Int64Type;
+    use deltalake::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let file = std::fs::File::open(path).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut offsets = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let column = batch.column_by_name("source_offset").unwrap();
+        offsets.extend(column.as_primitive::<Int64Type>().values().iter().copied());
+    }
+    offsets
 }
