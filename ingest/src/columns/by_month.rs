@@ -18,43 +18,54 @@ pub trait Rows: Default {
     fn finish(&mut self) -> Result<RecordBatch, Error>;
 }
 
-/// One set of columns per month of `occurred_at`.
+/// Months a batch keeps apart at most. Validation bounds no date, so one batch could hold a
+/// row of every month of ten thousand years; each month's empty builders cost about 200 KB.
+/// Five years of history cover any real backlog (the generator spans three).
+pub const MAX_MONTHS: usize = 60;
+
+/// One set of columns per month of `occurred_at`, for up to [`MAX_MONTHS`] months; the rows
+/// of any further month share one more set, which the store splits by value at commit.
 pub struct ByMonth<C> {
     months: BTreeMap<i32, C>,
+    others: C,
 }
 
-impl<C> Default for ByMonth<C> {
+impl<C: Default> Default for ByMonth<C> {
     fn default() -> Self {
         Self {
             months: BTreeMap::new(),
+            others: C::default(),
         }
     }
 }
 
 impl<C: Rows> ByMonth<C> {
-    /// The columns of the month that `at` falls in.
+    /// The columns for a row that happened `at`.
     pub fn month(&mut self, at: DateTime<Utc>) -> &mut C {
-        self.months.entry(month_start(at)).or_default()
+        let month = month_start(at);
+        if self.months.len() >= MAX_MONTHS && !self.months.contains_key(&month) {
+            return &mut self.others;
+        }
+        self.months.entry(month).or_default()
     }
 
     pub fn len(&self) -> usize {
-        self.months.values().map(Rows::rows).sum()
+        self.months.values().map(Rows::rows).sum::<usize>() + self.others.rows()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Each month's rows as one batch, months in order, none empty; afterwards there are no
-    /// rows.
+    /// Each month's rows as one batch, months in order, then the rows of months beyond the
+    /// limit as one batch; none empty. Afterwards there are no rows.
     pub fn finish(&mut self) -> Result<Vec<RecordBatch>, Error> {
-        let mut batches = Vec::with_capacity(self.months.len());
+        let mut batches = Vec::with_capacity(self.months.len() + 1);
         for mut columns in std::mem::take(&mut self.months).into_values() {
-            let batch = columns.finish()?;
-            if batch.num_rows() > 0 {
-                batches.push(batch);
-            }
+            batches.push(columns.finish()?);
         }
+        batches.push(self.others.finish()?);
+        batches.retain(|b| b.num_rows() > 0);
         Ok(batches)
     }
 }
@@ -103,5 +114,46 @@ mod tests {
         assert!(months(&batches[0])[0] < months(&batches[1])[0]);
         assert!(rows.is_empty(), "finishing leaves no rows");
         assert!(rows.finish().expect("finishes").is_empty());
+    }
+
+    #[test]
+    fn months_beyond_the_limit_share_one_batch_and_lose_no_row() {
+        let mut rows: ByMonth<PlanColumns> = ByMonth::default();
+        let now = Utc::now();
+        let total = MAX_MONTHS + 40;
+        for i in 0..total {
+            let mut e = event_costing(10.0);
+            // A month apart each, and the first month again at the end.
+            let month = if i == total - 1 { 0 } else { i };
+            e.occurred_at = Utc
+                .with_ymd_and_hms(
+                    2000 + (month / 12) as i32,
+                    1 + (month % 12) as u32,
+                    1,
+                    0,
+                    0,
+                    0,
+                )
+                .unwrap();
+            let origin = Origin::File {
+                path: "in.ndjson".into(),
+                line: i as i64,
+            };
+            rows.month(e.occurred_at)
+                .push(&e, 0, &origin, now)
+                .expect("fits");
+        }
+        assert_eq!(rows.len(), total);
+        let batches = rows.finish().expect("finishes");
+        assert_eq!(
+            batches.len(),
+            MAX_MONTHS + 1,
+            "the months kept apart, then the rest"
+        );
+        let sizes: Vec<usize> = batches.iter().map(RecordBatch::num_rows).collect();
+        assert_eq!(sizes[0], 2, "a month already kept takes its later rows");
+        assert_eq!(sizes[MAX_MONTHS], total - 1 - MAX_MONTHS);
+        assert_eq!(sizes.iter().sum::<usize>(), total);
+        assert!(rows.is_empty());
     }
 }
