@@ -51,7 +51,7 @@ pub struct IngestArgs {
 
     /// Commit a batch once it holds this many MiB of messages (at most 1024: a batch's text
     /// columns are Arrow strings, which hold under 2 GiB each).
-    #[arg(long, env = "STF_FLUSH_MIB", default_value_t = 32)]
+    #[arg(long, env = "STF_FLUSH_MIB", default_value_t = 96)]
     pub flush_mib: usize,
 
     /// Commit a batch once its oldest message is this many seconds old.

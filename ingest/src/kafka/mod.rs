@@ -11,6 +11,7 @@
 mod committer;
 mod config;
 mod dead_letters;
+mod group;
 mod group_watch;
 mod rebalance;
 mod resume;

@@ -18,11 +18,12 @@ use stf_store::Store;
 use super::committer::{CommitGate, Committer, Positions};
 use super::config::KafkaConfig;
 use super::dead_letters::{DeadLetter, DeadLetters};
+use super::group::{Group, Seeks};
 use super::group_watch::{GroupWatch, Observation, Problem, Verdict};
 use super::rebalance::{commit_next, kind_of_topic, seek_all, Assignment, TablePositions};
 use super::resume::{Check, ResumeCheck};
 use crate::batch::Batch;
-use crate::decode::{judge_many, Verdict as Judged};
+use crate::decode::Verdict as Judged;
 use crate::metrics::Metrics;
 use crate::pipeline::{apply, Handled, Message};
 use crate::position::{tables_of, StreamId};
@@ -47,9 +48,9 @@ struct State {
     reread: bool,
     /// Set once shutdown begins.
     stopping: bool,
-    /// Counts the times every partition was sought again (assignments, re-reads): messages
-    /// fetched before then are read again.
-    epoch: u64,
+    /// The seeks made (assignments, re-reads, rewinds): messages fetched before a seek of
+    /// their partition are read again, and dropped when taken after it.
+    seeks: Seeks,
 }
 
 /// What [`State::take`] did with a message.
@@ -99,8 +100,11 @@ pub async fn run(
         resume: ResumeCheck::default(),
         reread: false,
         stopping: false,
-        epoch: 0,
+        seeks: Seeks::default(),
     };
+    // A full group waits here, judged in the background, while the loop gathers the next and
+    // takes this one (see `group`).
+    let mut judging: Option<Group<'_>> = None;
     tokio::pin!(shutdown);
     loop {
         let mut wait = state
@@ -112,17 +116,34 @@ pub async fn run(
             // metrics and maintenance (or the re-read after a failure) wait for that.
             wait = wait.min(COLLECT_EVERY);
         }
+        if judging.is_some() {
+            // A group waits to be taken: more messages were expected, but not for long.
+            wait = wait.min(JUDGING_WAITS);
+        }
         tokio::select! {
             () = &mut shutdown => break,
             received = tokio::time::timeout(wait, consumer.recv()) => {
                 state.apply_assignments(&consumer).await?;
-                match received {
+                let more = match received {
                     Ok(Ok(first)) => {
-                        let group = ready_group(&consumer, first);
-                        state.take_group(&consumer, &group).await?;
+                        let (messages, full) = ready_group(&consumer, first);
+                        let group = Group::judge(messages, state.seeks.now());
+                        if let Some(before) = judging.replace(group) {
+                            state.take_group(&consumer, before).await?;
+                        }
+                        full
                     }
-                    Ok(Err(e)) => tracing::warn!(error = %e, "Kafka consumer error."),
-                    Err(_) => {}
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, "Kafka consumer error.");
+                        false
+                    }
+                    Err(_) => false,
+                };
+                if !more {
+                    // Nothing more is ready: the group judging is taken now, not with the next.
+                    if let Some(group) = judging.take() {
+                        state.take_group(&consumer, group).await?;
+                    }
                 }
             }
         }
@@ -144,21 +165,26 @@ pub async fn run(
 /// How often the loop looks for a background commit that has ended when no message comes.
 const COLLECT_EVERY: Duration = Duration::from_millis(100);
 
+/// How long a judged group waits for the next message before it is taken on its own.
+const JUDGING_WAITS: Duration = Duration::from_millis(5);
+
 /// The most messages taken from the client at once, when it has them ready: judged together
 /// on every core, then applied in order.
 const GROUP_MESSAGES: usize = 1024;
 
 /// The most payload bytes one group holds: messages held by the application are outside the
-/// client's prefetch budget (`queued.max.messages.kbytes`), so a group of large messages is
-/// cut short to stay within the memory budget.
-const GROUP_BYTES: usize = 16 << 20;
+/// client's prefetch budget (`queued.max.messages.kbytes`), and two groups are held at once
+/// (one judged, one taken), each with a copy of its payloads for judging; so a group of large
+/// messages is cut short to stay within the memory budget.
+const GROUP_BYTES: usize = 8 << 20;
 
 /// `first` and whatever else the client has ready now, up to [`GROUP_MESSAGES`] messages or
-/// [`GROUP_BYTES`] of payload, in the order the client hands them over.
+/// [`GROUP_BYTES`] of payload, in the order the client hands them over; and whether it
+/// stopped at one of those limits (rather than because nothing more was ready).
 fn ready_group<'c>(
     consumer: &'c StreamConsumer<TablePositions>,
     first: BorrowedMessage<'c>,
-) -> Vec<BorrowedMessage<'c>> {
+) -> (Vec<BorrowedMessage<'c>>, bool) {
     let mut bytes = first.payload_len();
     let mut group = vec![first];
     while group.len() < GROUP_MESSAGES && bytes < GROUP_BYTES {
@@ -169,48 +195,42 @@ fn ready_group<'c>(
             }
             Some(Err(e)) => {
                 tracing::warn!(error = %e, "Kafka consumer error.");
-                break;
+                return (group, false);
             }
-            None => break,
+            None => return (group, false),
         }
     }
-    group
+    (group, true)
 }
 
 impl State {
-    /// Judges `group` across the cores, then takes its messages in order, as if they had come
-    /// one by one. Judging is pure, so only the taking needs the order. What the taking of one
-    /// message changes for the rest is kept: after every partition is sought again (new
-    /// assignment, re-read) the rest of the group is dropped, and after one partition is
-    /// rewound, the rest of that partition; the seeks read them again.
+    /// Takes the judged messages of `group` in order, as if they had come one by one: judging
+    /// is pure, so only the taking needs the order. Whatever was sought since the group was
+    /// gathered (by this group's messages or the group before) is kept: after every partition
+    /// is sought again (new assignment, re-read) the rest of the group is dropped, and after
+    /// one partition is rewound, the rest of that partition; the seeks read them again.
     async fn take_group(
         &mut self,
         consumer: &StreamConsumer<TablePositions>,
-        group: &[BorrowedMessage<'_>],
+        group: Group<'_>,
     ) -> Result<(), Error> {
-        let payloads: Vec<Option<&[u8]>> = group
-            .iter()
-            .map(|m| Some(m.payload().unwrap_or(&[])))
-            .collect();
-        let verdicts = judge_many(&payloads);
-        let epoch = self.epoch;
-        let mut rewound: Vec<Partition> = Vec::new();
-        for (message, verdict) in group.iter().zip(verdicts) {
-            // Gathering the group polled the client, which may have run a rebalance since
-            // the first message came: applied before any message is taken, the first too.
+        let (messages, seen, verdicts) = group.verdicts().await;
+        self.seeks.forget_before(seen);
+        for (message, verdict) in messages.iter().zip(verdicts) {
+            // Gathering polled the client, which may have run a rebalance since the group's
+            // first message came: applied before any message is taken, the first too.
             self.apply_assignments(consumer).await?;
-            if self.epoch != epoch || self.reread {
+            if self.seeks.all_since(seen) || self.reread {
                 // Every partition was sought again, or will be once the re-read succeeds:
                 // the seeks deliver the rest again.
                 break;
             }
             let (topic, partition) = (message.topic(), message.partition());
-            if rewound.iter().any(|(t, p)| t == topic && *p == partition) {
+            if self.seeks.rewound_since(seen, topic, partition) {
                 continue;
             }
-            let Some(verdict) = verdict else { continue };
             if self.take(consumer, message, verdict) == Taken::Rewound {
-                rewound.push((topic.to_owned(), partition));
+                self.seeks.rewound((topic.to_owned(), partition));
             }
             self.settle(consumer).await;
         }
@@ -266,7 +286,7 @@ impl State {
             }
         }
         if changed {
-            self.epoch += 1;
+            self.seeks.all();
             self.metrics.clear_lag();
             self.watch.reset(Instant::now());
             self.batch = Batch::default();
@@ -451,7 +471,7 @@ impl State {
             .zip(&streams)
             .map(|(p, (stream, tables))| (p.clone(), sink.watermarks().resume_at(tables, stream)))
             .collect();
-        self.epoch += 1;
+        self.seeks.all();
         seek_all(consumer, &positions)?;
         for (p, at) in positions {
             self.resume.sought(p, at);

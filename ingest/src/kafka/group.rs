@@ -1,0 +1,168 @@
+//! A group of messages the client had ready together, judged off the loop's thread while the
+//! loop takes the group before it.
+//!
+//! Judging is pure and most of a message's cost; taking (watermarks, the batch's columns,
+//! dead letters) must run in order on the loop. Taken one after the other, the two kept the
+//! loop busy and the machine half idle; overlapped, the loop only takes. A group remembers
+//! the loop's [`Seeks`] when it was gathered, so that what was fetched before a seek is
+//! dropped when it is taken after it (the seek delivers it again).
+
+use rdkafka::message::BorrowedMessage;
+use rdkafka::Message as _;
+use tokio::task::JoinHandle;
+
+use super::Partition;
+use crate::decode::{judge_many, Verdict};
+
+/// The seeks the loop has made: every partition at once (assignments, re-reads: `epoch`),
+/// and one partition rewound to read again from further back (`rewinds`, numbered).
+#[derive(Debug, Default)]
+pub(super) struct Seeks {
+    /// Counts the times every partition was sought again.
+    epoch: u64,
+    /// Counts the rewinds of one partition.
+    rewinds: u64,
+    /// The partitions rewound since the oldest group still to be taken, with the number of
+    /// each rewind.
+    rewound: Vec<(Partition, u64)>,
+}
+
+/// The [`Seeks`] a group was gathered after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Seen {
+    epoch: u64,
+    rewinds: u64,
+}
+
+impl Seeks {
+    /// Every partition was sought again: whatever was fetched before is delivered again.
+    pub fn all(&mut self) {
+        self.epoch += 1;
+        self.rewound.clear();
+    }
+
+    /// `partition` was sought back: what was fetched of it before is delivered again.
+    pub fn rewound(&mut self, partition: Partition) {
+        self.rewinds += 1;
+        self.rewound.push((partition, self.rewinds));
+    }
+
+    pub fn now(&self) -> Seen {
+        Seen {
+            epoch: self.epoch,
+            rewinds: self.rewinds,
+        }
+    }
+
+    /// Whether every partition was sought again since `seen`.
+    pub fn all_since(&self, seen: Seen) -> bool {
+        self.epoch != seen.epoch
+    }
+
+    /// Whether `topic`/`partition` was rewound since `seen`.
+    pub fn rewound_since(&self, seen: Seen, topic: &str, partition: i32) -> bool {
+        self.rewound
+            .iter()
+            .any(|((t, p), n)| *n > seen.rewinds && *p == partition && t == topic)
+    }
+
+    /// Groups are taken in the order they were gathered: once one gathered at `seen` is
+    /// taken, no rewind before it matters to any group left.
+    pub fn forget_before(&mut self, seen: Seen) {
+        self.rewound.retain(|(_, n)| *n > seen.rewinds);
+    }
+}
+
+/// Messages fetched together, being judged in the background.
+pub(super) struct Group<'c> {
+    pub messages: Vec<BorrowedMessage<'c>>,
+    /// The seeks made before it was gathered.
+    pub seen: Seen,
+    verdicts: JoinHandle<Vec<Option<Verdict>>>,
+}
+
+impl<'c> Group<'c> {
+    /// Starts judging `messages` on a blocking thread (which spreads them over every core).
+    /// Their payloads are copied, once, into one buffer the judging owns.
+    pub fn judge(messages: Vec<BorrowedMessage<'c>>, seen: Seen) -> Self {
+        let total = messages.iter().map(|m| m.payload_len()).sum();
+        let mut bytes = Vec::with_capacity(total);
+        let mut ends = Vec::with_capacity(messages.len());
+        for m in &messages {
+            bytes.extend_from_slice(m.payload().unwrap_or_default());
+            ends.push(bytes.len());
+        }
+        let verdicts = tokio::task::spawn_blocking(move || {
+            let mut start = 0;
+            let payloads: Vec<Option<&[u8]>> = ends
+                .iter()
+                .map(|&end| {
+                    let payload = &bytes[start..end];
+                    start = end;
+                    Some(payload)
+                })
+                .collect();
+            judge_many(&payloads)
+        });
+        Self {
+            messages,
+            seen,
+            verdicts,
+        }
+    }
+
+    /// Waits for the verdicts: one for each message, in order.
+    pub async fn verdicts(
+        self,
+    ) -> (
+        Vec<BorrowedMessage<'c>>,
+        Seen,
+        impl Iterator<Item = Verdict>,
+    ) {
+        let verdicts = match self.verdicts.await {
+            Ok(verdicts) => verdicts,
+            // Judging panicked (a bug, not input: judging never panics on input).
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        (self.messages, self.seen, verdicts.into_iter().flatten())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(topic: &str, partition: i32) -> Partition {
+        (topic.to_owned(), partition)
+    }
+
+    #[test]
+    fn a_group_sees_the_rewinds_made_after_it_was_gathered() {
+        let mut seeks = Seeks::default();
+        seeks.rewound(p("a", 0));
+        let first = seeks.now();
+        seeks.rewound(p("a", 1));
+        let second = seeks.now();
+        seeks.rewound(p("b", 1));
+
+        assert!(!seeks.rewound_since(first, "a", 0), "rewound before");
+        assert!(seeks.rewound_since(first, "a", 1));
+        assert!(seeks.rewound_since(first, "b", 1));
+        assert!(!seeks.rewound_since(first, "b", 0));
+        assert!(!seeks.rewound_since(second, "a", 1), "rewound before");
+        assert!(seeks.rewound_since(second, "b", 1));
+
+        // Once the first is taken, the second still sees its rewinds.
+        seeks.forget_before(first);
+        assert!(seeks.rewound_since(second, "b", 1));
+        assert!(!seeks.rewound_since(second, "a", 1));
+        assert!(!seeks.all_since(second));
+
+        // Seeking every partition makes every earlier group stale, rewinds and all.
+        seeks.all();
+        assert!(seeks.all_since(first) && seeks.all_since(second));
+        let third = seeks.now();
+        assert!(!seeks.all_since(third));
+        assert!(!seeks.rewound_since(third, "b", 1));
+    }
+}
