@@ -22,7 +22,7 @@ pub(super) struct Seeks {
     epoch: u64,
     /// Counts the rewinds of one partition.
     rewinds: u64,
-    /// The partitions rewound since the oldest group still to be taken, with the number of
+    /// The partitions rewound since the last group taken was gathered, with the number of
     /// each rewind.
     rewound: Vec<(Partition, u64)>,
 }
@@ -111,20 +111,14 @@ impl<'c> Group<'c> {
         }
     }
 
-    /// Waits for the verdicts: one for each message, in order.
-    pub async fn verdicts(
-        self,
-    ) -> (
-        Vec<BorrowedMessage<'c>>,
-        Seen,
-        impl Iterator<Item = Verdict>,
-    ) {
+    /// Waits for the verdicts: one for each message, in order (`None` for none).
+    pub async fn verdicts(self) -> (Vec<BorrowedMessage<'c>>, Seen, Vec<Option<Verdict>>) {
         let verdicts = match self.verdicts.await {
             Ok(verdicts) => verdicts,
             // Judging panicked (a bug, not input: judging never panics on input).
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         };
-        (self.messages, self.seen, verdicts.into_iter().flatten())
+        (self.messages, self.seen, verdicts)
     }
 }
 

@@ -229,6 +229,7 @@ impl State {
             if self.seeks.rewound_since(seen, topic, partition) {
                 continue;
             }
+            let Some(verdict) = verdict else { continue };
             if self.take(consumer, message, verdict) == Taken::Rewound {
                 self.seeks.rewound((topic.to_owned(), partition));
             }
