@@ -75,9 +75,9 @@ impl Seeks {
 
 /// Messages fetched together, being judged in the background.
 pub(super) struct Group<'c> {
-    pub messages: Vec<BorrowedMessage<'c>>,
+    messages: Vec<BorrowedMessage<'c>>,
     /// The seeks made before it was gathered.
-    pub seen: Seen,
+    seen: Seen,
     verdicts: JoinHandle<Vec<Option<Verdict>>>,
 }
 
@@ -115,8 +115,13 @@ impl<'c> Group<'c> {
     pub async fn verdicts(self) -> (Vec<BorrowedMessage<'c>>, Seen, Vec<Option<Verdict>>) {
         let verdicts = match self.verdicts.await {
             Ok(verdicts) => verdicts,
-            // Judging panicked (a bug, not input: judging never panics on input).
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => match e.try_into_panic() {
+                // Judging panicked (a bug, not input: judging never panics on input).
+                Ok(panic) => std::panic::resume_unwind(panic),
+                // Cancelled: the runtime is shutting down. Nothing of the group is taken, so
+                // nothing of it is committed, and the next start reads it from the tables.
+                Err(_) => Vec::new(),
+            },
         };
         (self.messages, self.seen, verdicts)
     }

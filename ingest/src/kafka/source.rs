@@ -220,9 +220,18 @@ impl State {
             // Gathering polled the client, which may have run a rebalance since the group's
             // first message came: applied before any message is taken, the first too.
             self.apply_assignments(consumer).await?;
-            if self.seeks.all_since(seen) || self.reread {
-                // Every partition was sought again, or will be once the re-read succeeds:
-                // the seeks deliver the rest again.
+            if self.reread {
+                // Every partition will be sought again once the re-read succeeds.
+                break;
+            }
+            if self.seeks.all_since(seen) {
+                // Every partition was sought again since the group was gathered. A re-read
+                // (or an assignment made before gathering) delivers the rest again; but an
+                // assignment made while the group was gathered sought its partitions in the
+                // middle of it, and what came after that seek would not come again (at a
+                // partition's beginning no resume check notices). So the tables' positions
+                // are sought once more.
+                self.reread = true;
                 break;
             }
             let (topic, partition) = (message.topic(), message.partition());
