@@ -161,6 +161,8 @@ async fn ingest_one(
             .map(|l| (!l.oversize).then(|| trim_line_end(&l.bytes)))
             .collect();
         let verdicts = judge_many(&messages);
+        // One ingestion time for the chunk: the clock read once, not once a line.
+        let now = Utc::now();
         for (line, verdict) in chunk.iter().zip(verdicts) {
             summary.lines += 1;
             let origin = Origin::File {
@@ -178,7 +180,7 @@ async fn ingest_one(
                         Handled::Replayed
                     } else {
                         metrics.rejected(rejection.reason);
-                        batch.push_rejected(&rejection, &origin, Utc::now());
+                        batch.push_rejected(&rejection, &origin, now);
                         Handled::Rejected(rejection)
                     }
                 }
@@ -189,14 +191,7 @@ async fn ingest_one(
                         origin,
                         bytes: trim_line_end(&line.bytes),
                     };
-                    apply(
-                        &mut batch,
-                        sink.watermarks(),
-                        metrics,
-                        msg,
-                        verdict,
-                        Utc::now(),
-                    )
+                    apply(&mut batch, sink.watermarks(), metrics, msg, verdict, now)
                 }
             };
             match handled {

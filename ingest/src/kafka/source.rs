@@ -216,6 +216,8 @@ impl State {
     ) -> Result<(), Error> {
         let (messages, seen, verdicts) = group.verdicts().await;
         self.seeks.forget_before(seen);
+        // One ingestion time for the group: the clock read once, not once a message.
+        let now = Utc::now();
         for (message, verdict) in messages.iter().zip(verdicts) {
             // Gathering polled the client, which may have run a rebalance since the group's
             // first message came: applied before any message is taken, the first too.
@@ -239,7 +241,7 @@ impl State {
                 continue;
             }
             let Some(verdict) = verdict else { continue };
-            if self.take(consumer, message, verdict) == Taken::Rewound {
+            if self.take(consumer, message, verdict, now) == Taken::Rewound {
                 self.seeks.rewound((topic.to_owned(), partition));
             }
             self.settle(consumer).await;
@@ -325,6 +327,7 @@ impl State {
         consumer: &StreamConsumer<TablePositions>,
         m: &BorrowedMessage<'_>,
         verdict: Judged,
+        now: chrono::DateTime<Utc>,
     ) -> Taken {
         let (topic, partition, offset) = (m.topic(), m.partition(), m.offset());
         if !self
@@ -386,7 +389,7 @@ impl State {
             &self.metrics,
             msg,
             verdict,
-            Utc::now(),
+            now,
         );
         if let Handled::Rejected(rejection) = handled {
             let letter = DeadLetter {
