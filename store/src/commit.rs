@@ -15,7 +15,7 @@ use deltalake::DeltaTable;
 use indexmap::IndexMap;
 use stf_schemas::tables::Table;
 
-use crate::store::{writer_properties, APPEND_ZSTD_LEVEL};
+use crate::store::{writer_properties, APPEND};
 use crate::{Error, Result, Store};
 
 /// An application transaction: "this application has written everything up to `version`".
@@ -61,7 +61,7 @@ impl Store {
         // partition folders, values and statistics it writes.
         let mut writer = RecordBatchWriter::for_table(&table)
             .map_err(|e| Error::delta(which.name(), e))?
-            .with_writer_properties(writer_properties(APPEND_ZSTD_LEVEL))
+            .with_writer_properties(writer_properties(APPEND))
             .with_commit_properties(props);
         for batch in batches {
             let written = match single_partition(&batch, which.partition_columns()) {

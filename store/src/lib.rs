@@ -3,7 +3,7 @@
 //! services: ingest appends to the event tables, transform publishes the derived tables, and
 //! the query layer reads pinned versions of them.
 //!
-//! It knows table names, locations, schemas, partitioning, file format (zstd Parquet) and how
+//! It knows table names, locations, schemas, partitioning, file format (Parquet: LZ4 as appended, zstd once compacted) and how
 //! a commit carries application transactions (`txn` actions) for exactly-once writes. It does
 //! not know Kafka, HTTP or what the columns mean.
 

@@ -8,7 +8,7 @@ use deltalake::operations::optimize::OptimizeType;
 use deltalake::DeltaTable;
 use stf_schemas::tables::Table;
 
-use crate::store::{writer_properties, ZSTD_LEVEL};
+use crate::store::{lasting, writer_properties};
 use crate::{Error, Result, Store};
 
 /// When to compact.
@@ -57,7 +57,7 @@ impl Store {
                 .optimize()
                 .with_type(OptimizeType::Compact)
                 .with_target_size(target)
-                .with_writer_properties(writer_properties(ZSTD_LEVEL))
+                .with_writer_properties(writer_properties(lasting()))
                 .await
                 .map_err(|e| Error::delta(which.name(), e))?;
             table = t;

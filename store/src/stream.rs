@@ -22,7 +22,7 @@ use futures::{Stream, StreamExt};
 use stf_schemas::tables::Table;
 
 use crate::commit::Commit;
-use crate::store::{writer_properties, ZSTD_LEVEL};
+use crate::store::{lasting, writer_properties};
 use crate::{Error, Result, Store};
 
 /// A stream of batches for a table, ending with an error when its producer failed (the
@@ -71,7 +71,7 @@ impl Store {
             .with_input_plan(plan)
             .with_save_mode(SaveMode::Overwrite)
             .with_partition_columns(which.partition_columns().iter().copied())
-            .with_writer_properties(writer_properties(ZSTD_LEVEL))
+            .with_writer_properties(writer_properties(lasting()))
             .with_commit_properties(props)
             .await
             .map_err(|e| Error::delta(which.name(), e))?;
