@@ -10,7 +10,7 @@ use clap::Parser;
 
 /// jemalloc rather than the system allocator: the ingest allocates and frees a few small
 /// values per event on several threads, and glibc's malloc took about 15% of its CPU (mimalloc
-/// was slower still, and its peak RSS ~45 MiB higher).
+/// was slower than glibc's, and its peak RSS ~45 MiB higher).
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

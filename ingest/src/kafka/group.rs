@@ -14,12 +14,15 @@ use tokio::task::JoinHandle;
 use super::Partition;
 use crate::decode::{judge_many, Verdict};
 
-/// The seeks the loop has made: every partition at once (assignments, re-reads: `epoch`),
-/// and one partition rewound to read again from further back (`rewinds`, numbered).
+/// The seeks the loop has made: every partition at once (assignments and re-reads: `epoch`;
+/// assignments alone: `assignments`), and one partition rewound to read again from further
+/// back (`rewinds`, numbered).
 #[derive(Debug, Default)]
 pub(super) struct Seeks {
     /// Counts the times every partition was sought again.
     epoch: u64,
+    /// Counts the assignments among those.
+    assignments: u64,
     /// Counts the rewinds of one partition.
     rewinds: u64,
     /// The partitions rewound since the last group taken was gathered, with the number of
@@ -31,14 +34,36 @@ pub(super) struct Seeks {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Seen {
     epoch: u64,
+    assignments: u64,
     rewinds: u64,
 }
 
+/// What became of every partition since a group was gathered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Since {
+    /// Nothing sought them all.
+    Unmoved,
+    /// The loop re-read them from the tables' positions: what the group holds after the
+    /// taken part is delivered again. Its rest is dropped, and nothing more is needed.
+    Reread,
+    /// They were assigned again. The rebalance may have run while the group was gathered
+    /// and sought its partitions in the middle of it: what came after that seek would not
+    /// come again. The rest is dropped and the tables' positions sought once more.
+    Reassigned,
+}
+
 impl Seeks {
-    /// Every partition was sought again: whatever was fetched before is delivered again.
+    /// Every partition was sought again from the tables' positions: whatever was fetched
+    /// before is delivered again.
     pub fn all(&mut self) {
         self.epoch += 1;
         self.rewound.clear();
+    }
+
+    /// Partitions were assigned (or revoked): every partition was sought again.
+    pub fn assigned(&mut self) {
+        self.assignments += 1;
+        self.all();
     }
 
     /// `partition` was sought back: what was fetched of it before is delivered again.
@@ -50,13 +75,20 @@ impl Seeks {
     pub fn now(&self) -> Seen {
         Seen {
             epoch: self.epoch,
+            assignments: self.assignments,
             rewinds: self.rewinds,
         }
     }
 
-    /// Whether every partition was sought again since `seen`.
-    pub fn all_since(&self, seen: Seen) -> bool {
-        self.epoch != seen.epoch
+    /// What sought every partition since `seen`, if anything did.
+    pub fn since(&self, seen: Seen) -> Since {
+        if self.assignments != seen.assignments {
+            Since::Reassigned
+        } else if self.epoch != seen.epoch {
+            Since::Reread
+        } else {
+            Since::Unmoved
+        }
     }
 
     /// Whether `topic`/`partition` was rewound since `seen`.
@@ -155,13 +187,35 @@ mod tests {
         seeks.forget_before(first);
         assert!(seeks.rewound_since(second, "b", 1));
         assert!(!seeks.rewound_since(second, "a", 1));
-        assert!(!seeks.all_since(second));
+        assert_eq!(seeks.since(second), Since::Unmoved);
 
         // Seeking every partition makes every earlier group stale, rewinds and all.
         seeks.all();
-        assert!(seeks.all_since(first) && seeks.all_since(second));
+        assert_eq!(seeks.since(first), Since::Reread);
+        assert_eq!(seeks.since(second), Since::Reread);
         let third = seeks.now();
-        assert!(!seeks.all_since(third));
+        assert_eq!(seeks.since(third), Since::Unmoved);
         assert!(!seeks.rewound_since(third, "b", 1));
+    }
+
+    /// A group gathered before a re-read is only dropped: were it to ask for another re-read,
+    /// the group gathered before that one would ask again, and a backlog (where the next
+    /// group is always gathered before the one held is taken) would re-read for ever.
+    #[test]
+    fn only_an_assignment_asks_for_another_reread() {
+        let mut seeks = Seeks::default();
+        let before = seeks.now();
+        seeks.assigned();
+        assert_eq!(seeks.since(before), Since::Reassigned);
+        let between = seeks.now();
+        seeks.all();
+        assert_eq!(
+            seeks.since(before),
+            Since::Reassigned,
+            "an assignment since"
+        );
+        assert_eq!(seeks.since(between), Since::Reread);
+        let after = seeks.now();
+        assert_eq!(seeks.since(after), Since::Unmoved);
     }
 }

@@ -18,7 +18,7 @@ use stf_store::Store;
 use super::committer::{CommitGate, Committer, Positions};
 use super::config::KafkaConfig;
 use super::dead_letters::{DeadLetter, DeadLetters};
-use super::group::{Group, Seeks};
+use super::group::{Group, Seeks, Since};
 use super::group_watch::{GroupWatch, Observation, Problem, Verdict};
 use super::rebalance::{commit_next, kind_of_topic, seek_all, Assignment, TablePositions};
 use super::resume::{Check, ResumeCheck};
@@ -226,15 +226,20 @@ impl State {
                 // Every partition will be sought again once the re-read succeeds.
                 break;
             }
-            if self.seeks.all_since(seen) {
-                // Every partition was sought again since the group was gathered. A re-read
-                // (or an assignment made before gathering) delivers the rest again; but an
-                // assignment made while the group was gathered sought its partitions in the
-                // middle of it, and what came after that seek would not come again (at a
+            match self.seeks.since(seen) {
+                Since::Unmoved => {}
+                // Every partition was re-read since the group was gathered: the seeks deliver
+                // the rest again.
+                Since::Reread => break,
+                // An assignment made while the group was gathered sought its partitions in
+                // the middle of it, and what came after that seek would not come again (at a
                 // partition's beginning no resume check notices). So the tables' positions
-                // are sought once more.
-                self.reread = true;
-                break;
+                // are sought once more. (Only for an assignment: a group dropped for a
+                // re-read asking for another would make the next group ask again, for ever.)
+                Since::Reassigned => {
+                    self.reread = true;
+                    break;
+                }
             }
             let (topic, partition) = (message.topic(), message.partition());
             if self.seeks.rewound_since(seen, topic, partition) {
@@ -298,7 +303,7 @@ impl State {
             }
         }
         if changed {
-            self.seeks.all();
+            self.seeks.assigned();
             self.metrics.clear_lag();
             self.watch.reset(Instant::now());
             self.batch = Batch::default();
